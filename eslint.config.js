@@ -2,6 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
 import { builtinModules } from 'node:module';
+import globals from 'globals';
 
 // Workflow code runs in Temporal's deterministic sandbox: it may import @temporalio/workflow,
 // domain/ and *types* from activities/, nothing else (STYLE.md rule 1).
@@ -79,6 +80,14 @@ export default tseslint.config(
   {
     files: ['**/*.js', '**/*.cjs'],
     ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      ...tseslint.configs.disableTypeChecked.languageOptions,
+      globals: globals.node,
+    },
+  },
+  {
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs' },
   },
   {
     files: ['jest.config.js', 'eslint.config.js'],

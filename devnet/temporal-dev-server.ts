@@ -7,6 +7,7 @@ import { Connection } from '@temporalio/client';
 import { ALL_SEARCH_ATTRIBUTES } from '../workflows/definitions.js';
 import { temporalCliPath } from './temporal-tools.js';
 import { freePort } from './ports.js';
+import { captureStderr, stopChild } from './child-process.js';
 
 export interface TemporalDevServerOptions {
   /** gRPC port; a free one when omitted. */
@@ -68,13 +69,10 @@ export async function startTemporalDevServer(
     ]),
   ];
   const child = spawn(cli, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr = (stderr + chunk.toString()).slice(-4000);
-  });
+  const stderr = captureStderr(child);
   const address = `127.0.0.1:${port}`;
   try {
-    await waitUntilServing(address, child, () => stderr);
+    await waitUntilServing(address, child, stderr);
   } catch (error) {
     child.kill('SIGKILL');
     throw error;
@@ -109,13 +107,4 @@ async function waitUntilServing(
     }
   }
   throw new Error(`temporal dev server at ${address} did not become ready: ${stderr()}`);
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-  await exited;
-  clearTimeout(timer);
 }
