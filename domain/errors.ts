@@ -21,8 +21,14 @@ export const errorCodes = {
   ERR_KEYSTORE: { retryable: false },
   /** A transaction simulation or receipt reverted with a decoded, permanent reason. */
   ERR_TX_REVERTED: { retryable: false },
+  /** A simulation reverted because chain state moved (e.g. a stale cluster struct); re-read and retry. */
+  ERR_TX_STATE_CHANGED: { retryable: true },
+  /** The signer account's nonce was used by a transaction the router did not send. */
+  ERR_NONCE_CONFLICT: { retryable: false },
   /** The networks behind the configured endpoints disagree. */
   ERR_NETWORK_MISMATCH: { retryable: false },
+  /** A lifecycle was asked to move between stages the state machine does not connect; a bug. */
+  ERR_ILLEGAL_TRANSITION: { retryable: false },
   /** An SSV key-shares payload could not be built or failed its own layout check. */
   ERR_SHARES_PAYLOAD: { retryable: false },
 } as const satisfies Record<`ERR_${string}`, { retryable: boolean }>;
