@@ -11,6 +11,9 @@ const shared = {
 
 /** @type {import('jest').Config} */
 export default {
+  // A global option in jest 29 (ignored per project): server start-up, workflow bundling and
+  // real chains take seconds in beforeAll. Unit tests finish far below it.
+  testTimeout: 180_000,
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
     {

@@ -3,6 +3,9 @@
  * builders and search-attribute keys. Imported by workflows, the worker, the CLI and the devnet.
  */
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { TxRequest } from '../activities/chain/tx-engine.js';
+import type { SignerStatus, TxResult } from './signer.js';
 
 /** Task queue every dvt-router worker polls. */
 export const TASK_QUEUE = 'dvt-router';
@@ -28,6 +31,14 @@ export const ALL_SEARCH_ATTRIBUTES = Object.values(searchAttributes);
 export const workflowIds = {
   validator: (pool: string, keyIndex: number): string =>
     `validator/${pool.toLowerCase()}/${keyIndex}`,
+  /** The single writer of an account (workflows/signer.ts). */
+  signer: (chainId: number, account: string): string =>
+    `signer/${chainId}/${account.toLowerCase()}`,
   cluster: (owner: string, operatorIds: readonly number[]): string =>
     `cluster/${owner.toLowerCase()}/${[...operatorIds].sort((a, b) => a - b).join('-')}`,
 } as const;
+
+/** Hands a transaction to an account's signer and resolves with its mined result. */
+export const submitTx = defineUpdate<TxResult, [TxRequest]>('submitTx');
+/** A signer's queue, nonce and in-flight transaction. */
+export const signerStatus = defineQuery<SignerStatus>('status');

@@ -1,5 +1,5 @@
-// Installs the Temporal runtime with a WARN-level logger before any test creates a worker, so
+// Installs the Temporal runtime with a ERROR-level logger before any test creates a worker, so
 // test output shows failures rather than worker state changes.
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 
-Runtime.install({ logger: new DefaultLogger('WARN') });
+Runtime.install({ logger: new DefaultLogger('ERROR') });

@@ -1,0 +1,317 @@
+/**
+ * The transaction engine: the one path every on-chain write takes (DESIGN.md principles 3, 4).
+ * It is split into steps so a workflow can make each one durable:
+ *
+ *   plan      simulate with estimateGas (a revert becomes a named error) and decide fees
+ *   sign      build and sign an EIP-1559 transaction at a given nonce; nothing is sent
+ *   broadcast send signed bytes; sending the same bytes twice is harmless
+ *   check     read receipts for every version (hash) sent at a nonce
+ *
+ * The signed transaction and its hash are public and go into workflow history before they are
+ * broadcast, so a retry after any crash re-sends the same bytes and never a second transaction.
+ * Signer keys stay inside this closure.
+ */
+import { keccak256, Transaction, type BaseWallet, type JsonRpcProvider } from 'ethers';
+import { DvtError } from '../../domain/errors.js';
+import { decideFees, type FeeDecision, type GasPolicy } from '../../domain/tx/fee-policy.js';
+import { revertDataOf, type DecodedRevert, type RevertDecoder } from './revert.js';
+
+/** What a caller wants sent. Amounts are decimal strings (they cross workflow boundaries). */
+export interface TxRequest {
+  /** What the transaction does, e.g. `superNode.deposit`; shown in logs and errors. */
+  kind: string;
+  /** Unique per intended effect: `<workflowId>/<step>`. */
+  idempotencyKey: string;
+  from: string;
+  to: string;
+  data: string;
+  valueWei: string;
+  /** Time-critical requests go out above the fee cap after this instant (epoch ms). */
+  deadlineMs?: number | undefined;
+}
+
+/** A signed transaction, not yet known to be sent. Public data only. */
+export interface SignedTx {
+  hash: string;
+  raw: string;
+  nonce: number;
+  maxFeePerGas: string;
+  maxPriorityFeePerGas: string;
+  gasLimit: string;
+  calldataHash: string;
+}
+
+export interface TxPlan {
+  gasLimit: string;
+  baseFeeWei: string;
+  decision: SerializedFeeDecision;
+}
+
+export type SerializedFeeDecision =
+  | {
+      action: 'send';
+      maxFeePerGas: string;
+      maxPriorityFeePerGas: string;
+      aboveCap: boolean;
+      reason: string;
+    }
+  | { action: 'wait'; reason: string };
+
+export type BroadcastResult = 'accepted' | 'already-known' | 'nonce-used';
+
+export type TxCheck =
+  | {
+      status: 'mined';
+      hash: string;
+      blockNumber: number;
+      confirmations: number;
+      gasUsed: string;
+      effectiveGasPrice: string;
+    }
+  | {
+      status: 'reverted';
+      hash: string;
+      blockNumber: number;
+      confirmations: number;
+      gasUsed: string;
+      effectiveGasPrice: string;
+      revert: DecodedRevert;
+    }
+  /** Not mined; `inMempool` tells whether any version is still known to the node. */
+  | { status: 'pending'; inMempool: boolean }
+  /** The account's nonce moved past ours and none of our versions was mined. */
+  | { status: 'nonce-taken'; accountNonce: number };
+
+export interface TxEngineDeps {
+  provider: JsonRpcProvider;
+  chainId: number;
+  /** Signers by lower-case address. */
+  signers: ReadonlyMap<string, BaseWallet>;
+  decodeRevert: RevertDecoder;
+  policy: GasPolicy;
+  /** Gas limit = estimate × this / 10,000. */
+  gasMarginBps?: number;
+  /** Revert names caused by moving state; they are retryable (e.g. a stale cluster struct). */
+  transientReverts?: ReadonlySet<string>;
+  now?: () => number;
+}
+
+export type TxEngine = ReturnType<typeof makeTxEngine>;
+
+export function makeTxEngine(deps: TxEngineDeps) {
+  const { provider, chainId, decodeRevert, policy } = deps;
+  const margin = BigInt(deps.gasMarginBps ?? 12_000);
+  const transient = deps.transientReverts ?? new Set<string>();
+  const now = deps.now ?? Date.now;
+
+  function signerFor(address: string): BaseWallet {
+    const signer = deps.signers.get(address.toLowerCase());
+    if (!signer) {
+      throw new DvtError('ERR_CONFIG', `No signer key is configured for account ${address}.`, {
+        details: { account: address },
+        hint: 'Add the account key file to the signer configuration.',
+      });
+    }
+    return signer;
+  }
+
+  function revertError(request: TxRequest, revert: DecodedRevert, stage: string): DvtError {
+    return new DvtError(
+      transient.has(revert.name) ? 'ERR_TX_STATE_CHANGED' : 'ERR_TX_REVERTED',
+      `${request.kind} ${stage} reverted: ${revert.summary}.`,
+      {
+        details: {
+          kind: request.kind,
+          idempotencyKey: request.idempotencyKey,
+          to: request.to,
+          revert: revert.name,
+          revertArgs: revert.args.join(','),
+        },
+      },
+    );
+  }
+
+  /** Simulates the call and decides fees. Throws a named error when the call would revert. */
+  async function plan(request: TxRequest): Promise<TxPlan> {
+    const call = {
+      from: request.from,
+      to: request.to,
+      data: request.data,
+      value: BigInt(request.valueWei),
+    };
+    let estimate: bigint;
+    try {
+      estimate = await provider.estimateGas(call);
+    } catch (error) {
+      const data = revertDataOf(error);
+      if (data !== undefined) throw revertError(request, decodeRevert(data), 'simulation');
+      throw upstream('estimateGas', error);
+    }
+    const block = await provider.getBlock('latest');
+    const baseFee = block?.baseFeePerGas ?? 0n;
+    const decision = decideFees({
+      baseFeeWei: baseFee,
+      policy,
+      nowMs: now(),
+      deadlineMs: request.deadlineMs,
+    });
+    return {
+      gasLimit: ((estimate * margin) / 10_000n).toString(),
+      baseFeeWei: baseFee.toString(),
+      decision: serializeDecision(decision),
+    };
+  }
+
+  /** The account's next nonce counting transactions the node holds in its mempool. */
+  async function pendingNonce(address: string): Promise<number> {
+    try {
+      return await provider.getTransactionCount(address, 'pending');
+    } catch (error) {
+      throw upstream('getTransactionCount', error);
+    }
+  }
+
+  /** Signs `request` at `nonce` with the given fees. Deterministic for the same inputs. */
+  async function sign(
+    request: TxRequest,
+    nonce: number,
+    fees: { maxFeePerGas: string; maxPriorityFeePerGas: string },
+    gasLimit: string,
+  ): Promise<SignedTx> {
+    const signer = signerFor(request.from);
+    const raw = await signer.signTransaction({
+      type: 2,
+      chainId,
+      nonce,
+      to: request.to,
+      data: request.data,
+      value: BigInt(request.valueWei),
+      gasLimit: BigInt(gasLimit),
+      maxFeePerGas: BigInt(fees.maxFeePerGas),
+      maxPriorityFeePerGas: BigInt(fees.maxPriorityFeePerGas),
+    });
+    return {
+      hash: Transaction.from(raw).hash ?? keccak256(raw),
+      raw,
+      nonce,
+      maxFeePerGas: fees.maxFeePerGas,
+      maxPriorityFeePerGas: fees.maxPriorityFeePerGas,
+      gasLimit,
+      calldataHash: keccak256(request.data),
+    };
+  }
+
+  /** Sends signed bytes. Re-sending bytes the node already has is success, not an error. */
+  async function broadcast(raw: string): Promise<BroadcastResult> {
+    try {
+      await provider.send('eth_sendRawTransaction', [raw]);
+      return 'accepted';
+    } catch (error) {
+      const message = errorText(error);
+      if (/already known|known transaction|already imported|already exists/i.test(message)) {
+        return 'already-known';
+      }
+      if (/nonce too low|nonce has already been used|NONCE_EXPIRED/i.test(message)) {
+        return 'nonce-used';
+      }
+      if (/replacement transaction underpriced|REPLACEMENT_UNDERPRICED/i.test(message)) {
+        return 'already-known';
+      }
+      throw upstream('eth_sendRawTransaction', error);
+    }
+  }
+
+  /**
+   * Where the transaction at (`from`, `nonce`) stands, over every version sent at that nonce.
+   * The nonce is read before the receipts, so a version mined in between is never mistaken for
+   * a foreign transaction.
+   */
+  async function check(
+    request: Pick<TxRequest, 'from' | 'to' | 'data' | 'valueWei' | 'kind'>,
+    nonce: number,
+    hashes: readonly string[],
+  ): Promise<TxCheck> {
+    try {
+      const accountNonce = await provider.getTransactionCount(request.from, 'latest');
+      const head = await provider.getBlockNumber();
+      for (const hash of hashes) {
+        const receipt = await provider.getTransactionReceipt(hash);
+        if (!receipt) continue;
+        const base = {
+          hash,
+          blockNumber: receipt.blockNumber,
+          confirmations: head - receipt.blockNumber + 1,
+          gasUsed: receipt.gasUsed.toString(),
+          effectiveGasPrice: receipt.gasPrice.toString(),
+        };
+        if (receipt.status === 1) return { status: 'mined', ...base };
+        return { status: 'reverted', ...base, revert: await replayRevert(request, receipt) };
+      }
+      if (accountNonce > nonce) return { status: 'nonce-taken', accountNonce };
+      for (const hash of hashes) {
+        if (await provider.getTransaction(hash)) return { status: 'pending', inMempool: true };
+      }
+      return { status: 'pending', inMempool: false };
+    } catch (error) {
+      throw upstream('receipt lookup', error);
+    }
+  }
+
+  async function replayRevert(
+    request: Pick<TxRequest, 'from' | 'to' | 'data' | 'valueWei'>,
+    receipt: { blockNumber: number },
+  ): Promise<DecodedRevert> {
+    try {
+      await provider.call({
+        from: request.from,
+        to: request.to,
+        data: request.data,
+        value: BigInt(request.valueWei),
+        blockTag: receipt.blockNumber - 1,
+      });
+    } catch (error) {
+      const data = revertDataOf(error);
+      if (data !== undefined) return decodeRevert(data);
+    }
+    return decodeRevert(undefined);
+  }
+
+  return { plan, pendingNonce, sign, broadcast, check, revertError };
+}
+
+function serializeDecision(decision: FeeDecision): SerializedFeeDecision {
+  if (decision.action === 'wait') return decision;
+  return {
+    action: 'send',
+    maxFeePerGas: decision.fees.maxFeePerGas.toString(),
+    maxPriorityFeePerGas: decision.fees.maxPriorityFeePerGas.toString(),
+    aboveCap: decision.aboveCap,
+    reason: decision.reason,
+  };
+}
+
+function errorText(error: unknown): string {
+  const parts: string[] = [];
+  let current: unknown = error;
+  for (let depth = 0; current && depth < 4; depth++) {
+    if (current instanceof Error) parts.push(current.message);
+    const record = current as {
+      error?: unknown;
+      info?: { error?: unknown };
+      shortMessage?: string;
+    };
+    if (typeof record.shortMessage === 'string') parts.push(record.shortMessage);
+    current = record.error ?? record.info?.error;
+    if (current && typeof current === 'object' && 'message' in current) {
+      parts.push(String(current.message));
+    }
+  }
+  return parts.join(' | ');
+}
+
+function upstream(operation: string, cause: unknown): DvtError {
+  return new DvtError('ERR_UPSTREAM_UNAVAILABLE', `Execution RPC failed during ${operation}.`, {
+    details: { operation },
+    cause,
+  });
+}

@@ -1,0 +1,112 @@
+/**
+ * Gas policy for every transaction the router sends (pure). Fees are EIP-1559: a tip and a max
+ * fee derived from the current base fee. A fee cap protects the pool from gas spikes; a deadline
+ * lets a time-critical transaction go out above the cap once waiting would cost more than gas.
+ */
+
+export interface Fees {
+  maxFeePerGas: bigint;
+  maxPriorityFeePerGas: bigint;
+}
+
+export interface GasPolicy {
+  /** Highest max fee per gas the router pays before the deadline, in wei. */
+  maxFeeCapWei: bigint;
+  /** Tip per gas, in wei. */
+  priorityFeeWei: bigint;
+  /** Max fee = base fee × this / 10,000 + tip (20,000 tolerates two full blocks of base-fee rise). */
+  baseFeeMultiplierBps: number;
+  /** A replacement raises both fees by at least this much (nodes require ≥ 10%). */
+  replacementBumpBps: number;
+}
+
+export const DEFAULT_GAS_POLICY: GasPolicy = {
+  maxFeeCapWei: 200_000_000_000n,
+  priorityFeeWei: 1_000_000_000n,
+  baseFeeMultiplierBps: 20_000,
+  replacementBumpBps: 1_250,
+};
+
+export type FeeDecision =
+  | { action: 'send'; fees: Fees; aboveCap: boolean; reason: string }
+  | { action: 'wait'; reason: string };
+
+export interface DecideFeesParameters {
+  baseFeeWei: bigint;
+  policy: GasPolicy;
+  nowMs: number;
+  /** After this instant the transaction is sent whatever the fees (time-critical requests). */
+  deadlineMs?: number | undefined;
+}
+
+const gwei = (wei: bigint): string => {
+  const whole = wei / 1_000_000_000n;
+  const frac = (wei % 1_000_000_000n).toString().padStart(9, '0').replace(/0+$/, '');
+  return frac ? `${whole}.${frac}` : whole.toString();
+};
+
+/** The fees the policy would pay at this base fee, ignoring the cap. */
+export function quoteFees(baseFeeWei: bigint, policy: GasPolicy): Fees {
+  const tip = policy.priorityFeeWei;
+  return {
+    maxPriorityFeePerGas: tip,
+    maxFeePerGas: (baseFeeWei * BigInt(policy.baseFeeMultiplierBps)) / 10_000n + tip,
+  };
+}
+
+/**
+ * Whether to send now and at which fees:
+ * - the quote fits under the cap: send at the quote;
+ * - the deadline has passed: send at the quote even above the cap (the caller logs the reason);
+ * - the base fee plus tip fits under the cap: send with the max fee clamped to the cap;
+ * - otherwise wait for lower fees.
+ */
+export function decideFees({
+  baseFeeWei,
+  policy,
+  nowMs,
+  deadlineMs,
+}: DecideFeesParameters): FeeDecision {
+  const quote = quoteFees(baseFeeWei, policy);
+  const cap = policy.maxFeeCapWei;
+  if (quote.maxFeePerGas <= cap) {
+    return { action: 'send', fees: quote, aboveCap: false, reason: 'fees within the cap' };
+  }
+  if (deadlineMs !== undefined && nowMs >= deadlineMs) {
+    return {
+      action: 'send',
+      fees: quote,
+      aboveCap: true,
+      reason:
+        `deadline passed: sending at max fee ${gwei(quote.maxFeePerGas)} gwei, above the ` +
+        `cap of ${gwei(cap)} gwei`,
+    };
+  }
+  if (baseFeeWei + quote.maxPriorityFeePerGas <= cap) {
+    return {
+      action: 'send',
+      fees: { maxFeePerGas: cap, maxPriorityFeePerGas: quote.maxPriorityFeePerGas },
+      aboveCap: false,
+      reason: `max fee clamped to the cap of ${gwei(cap)} gwei`,
+    };
+  }
+  return {
+    action: 'wait',
+    reason:
+      `base fee ${gwei(baseFeeWei)} gwei plus tip is above the cap of ${gwei(cap)} gwei; ` +
+      'waiting for lower fees',
+  };
+}
+
+/**
+ * Fees for a replacement of a transaction sent at `previous`: at least `replacementBumpBps` more
+ * on both fields (or the node rejects it as underpriced), and at least the current quote.
+ */
+export function bumpFees(previous: Fees, current: Fees, policy: GasPolicy): Fees {
+  const bump = (value: bigint): bigint =>
+    (value * BigInt(10_000 + policy.replacementBumpBps) + 9_999n) / 10_000n;
+  const max = (a: bigint, b: bigint): bigint => (a > b ? a : b);
+  const tip = max(bump(previous.maxPriorityFeePerGas), current.maxPriorityFeePerGas);
+  const maxFee = max(bump(previous.maxFeePerGas), current.maxFeePerGas);
+  return { maxPriorityFeePerGas: tip, maxFeePerGas: maxFee < tip ? tip : maxFee };
+}

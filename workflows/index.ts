@@ -1,0 +1,2 @@
+// The worker's workflow entry: every workflow type the task queue serves.
+export { signer } from './signer.js';
