@@ -3,13 +3,13 @@
  * on (a block per transaction); `blockIntervalMs` adds interval mining so per-block fees accrue
  * while nothing is sent. Stops with `stop()` (and with the parent process).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { JsonRpcProvider } from 'ethers';
 import { freePort } from './ports.js';
-import { captureStderr, stopChild } from './child-process.js';
+import { captureStderr, spawnSupervised, stopChild } from './child-process.js';
 
 /** The well-known development mnemonic; its accounts are funded on the devnet only. */
 export const DEVNET_MNEMONIC = 'test test test test test test test test test test test junk';
@@ -34,7 +34,7 @@ export async function startChain(options: ChainOptions = {}): Promise<Chain> {
   const port = options.port ?? (await freePort());
   const chainId = options.chainId ?? 31337;
   const hardhatCli = createRequire(import.meta.url).resolve('hardhat/internal/cli/cli.js');
-  const child = spawn(
+  const child = spawnSupervised(
     process.execPath,
     [
       hardhatCli,

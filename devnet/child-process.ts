@@ -1,4 +1,20 @@
-import type { ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const SUPERVISOR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'supervise.cjs');
+
+/**
+ * Spawns `command` under devnet/supervise.cjs, which stops it when this process dies, even by
+ * SIGKILL. stdio is piped as requested; signals sent to the returned child are forwarded.
+ */
+export function spawnSupervised(
+  command: string,
+  args: readonly string[],
+  options: SpawnOptions = {},
+): ChildProcess {
+  return spawn(process.execPath, [SUPERVISOR, command, ...args], options);
+}
 
 /** Keeps the last `limit` characters a child wrote to stderr, for start-up error messages. */
 export function captureStderr(child: ChildProcess, limit = 4000): () => string {

@@ -2,12 +2,12 @@
  * Runs the Temporal CLI dev server (with its Web UI) as a child process on 127.0.0.1, with the
  * project's search attributes registered, and stops it with the parent.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { Connection } from '@temporalio/client';
 import { ALL_SEARCH_ATTRIBUTES } from '../workflows/definitions.js';
 import { temporalCliPath } from './temporal-tools.js';
 import { freePort } from './ports.js';
-import { captureStderr, stopChild } from './child-process.js';
+import { captureStderr, spawnSupervised, stopChild } from './child-process.js';
 
 export interface TemporalDevServerOptions {
   /** gRPC port; a free one when omitted. */
@@ -68,7 +68,7 @@ export async function startTemporalDevServer(
       `${name}=${SEARCH_ATTRIBUTE_TYPE_NAMES[type] ?? type}`,
     ]),
   ];
-  const child = spawn(cli, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawnSupervised(cli, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   const stderr = captureStderr(child);
   const address = `127.0.0.1:${port}`;
   try {
