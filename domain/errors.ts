@@ -23,6 +23,8 @@ export const errorCodes = {
   ERR_TX_REVERTED: { retryable: false },
   /** A simulation reverted because chain state moved (e.g. a stale cluster struct); re-read and retry. */
   ERR_TX_STATE_CHANGED: { retryable: true },
+  /** The node refused a signed transaction for a reason other than a known duplicate. */
+  ERR_TX_REJECTED: { retryable: true },
   /** The signer account's nonce was used by a transaction the router did not send. */
   ERR_NONCE_CONFLICT: { retryable: false },
   /** The networks behind the configured endpoints disagree. */
@@ -31,6 +33,10 @@ export const errorCodes = {
   ERR_ILLEGAL_TRANSITION: { retryable: false },
   /** An SSV key-shares payload could not be built or failed its own layout check. */
   ERR_SHARES_PAYLOAD: { retryable: false },
+  /** A remote endpoint refused the request itself (4xx other than not-found); fix the request. */
+  ERR_UPSTREAM_REJECTED: { retryable: false },
+  /** The beacon node refused a signed voluntary exit (400); its message says why. */
+  ERR_VOLUNTARY_EXIT_REJECTED: { retryable: false },
 } as const satisfies Record<`ERR_${string}`, { retryable: boolean }>;
 
 export type DvtErrorCode = keyof typeof errorCodes;

@@ -5,6 +5,7 @@
  * awaiting only reads.
  */
 import { heartbeat, sleep } from '@temporalio/activity';
+import { DvtError } from '../../domain/errors.js';
 import { withFailures } from '../failure.js';
 import type {
   BroadcastResult,
@@ -28,6 +29,9 @@ export interface AwaitTransactionInput {
 
 export type AwaitTransactionResult =
   Exclude<TxCheck, { status: 'pending' }> | { status: 'stuck'; waitedMs: number };
+
+/** Consecutive failed polls (each already retried in-process) before awaiting gives up. */
+const MAX_POLL_FAILURES = 20;
 
 export interface ChainActivityDeps {
   engine: TxEngine;
@@ -71,8 +75,21 @@ export function createChainActivities({ engine, now = Date.now }: ChainActivityD
       const started = now();
       const hashes = input.versions.map((v) => v.hash);
       const newest = input.versions[input.versions.length - 1];
+      let failures = 0;
       for (;;) {
-        const check = await engine.check(input.request, input.nonce, hashes);
+        let check: TxCheck;
+        try {
+          check = await engine.check(input.request, input.nonce, hashes);
+          failures = 0;
+        } catch (error) {
+          // A poll that fails is retried by the next poll; only a long outage fails the activity.
+          if (!(error instanceof DvtError) || !error.retryable || ++failures >= MAX_POLL_FAILURES) {
+            throw error;
+          }
+          heartbeat({ nonce: input.nonce, hashes, status: 'rpc-unavailable', failures });
+          await sleep(input.pollMs);
+          continue;
+        }
         heartbeat({ nonce: input.nonce, hashes, status: check.status });
         if (check.status === 'nonce-taken') return check;
         if (check.status === 'mined' || check.status === 'reverted') {

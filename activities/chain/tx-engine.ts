@@ -11,7 +11,7 @@
  * broadcast, so a retry after any crash re-sends the same bytes and never a second transaction.
  * Signer keys stay inside this closure.
  */
-import { keccak256, Transaction, type BaseWallet, type JsonRpcProvider } from 'ethers';
+import { isError, keccak256, Transaction, type BaseWallet, type JsonRpcProvider } from 'ethers';
 import { DvtError } from '../../domain/errors.js';
 import { decideFees, type FeeDecision, type GasPolicy } from '../../domain/tx/fee-policy.js';
 import { revertDataOf, type DecodedRevert, type RevertDecoder } from './revert.js';
@@ -93,7 +93,10 @@ export interface TxEngineDeps {
   gasMarginBps?: number;
   /** Revert names caused by moving state; they are retryable (e.g. a stale cluster struct). */
   transientReverts?: ReadonlySet<string>;
+  /** In-process attempts for a transient RPC failure before the activity fails (default 4). */
+  rpcAttempts?: number;
   now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
 }
 
 export type TxEngine = ReturnType<typeof makeTxEngine>;
@@ -103,6 +106,25 @@ export function makeTxEngine(deps: TxEngineDeps) {
   const margin = BigInt(deps.gasMarginBps ?? 12_000);
   const transient = deps.transientReverts ?? new Set<string>();
   const now = deps.now ?? Date.now;
+  const pause = deps.sleep ?? ((ms: number) => new Promise((r) => setTimeout(r, ms)));
+  const attempts = deps.rpcAttempts ?? 4;
+
+  /**
+   * Runs one RPC call, retrying transport failures (connection errors, 5xx, timeouts) a few times
+   * with a short backoff so one dropped packet does not fail a whole activity. A node's answer
+   * (a revert, "nonce too low", …) is not a transport failure: it is returned to the caller as is.
+   */
+  async function rpc<T>(operation: string, call: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await call();
+      } catch (error) {
+        if (!isTransportFailure(error)) throw error;
+        if (attempt >= attempts) throw upstream(operation, error);
+        await pause(100 * 2 ** (attempt - 1));
+      }
+    }
+  }
 
   function signerFor(address: string): BaseWallet {
     const signer = deps.signers.get(address.toLowerCase());
@@ -141,13 +163,13 @@ export function makeTxEngine(deps: TxEngineDeps) {
     };
     let estimate: bigint;
     try {
-      estimate = await provider.estimateGas(call);
+      estimate = await rpc('estimateGas', () => provider.estimateGas(call));
     } catch (error) {
       const data = revertDataOf(error);
       if (data !== undefined) throw revertError(request, decodeRevert(data), 'simulation');
-      throw upstream('estimateGas', error);
+      throw error;
     }
-    const block = await provider.getBlock('latest');
+    const block = await rpc('getBlock', () => provider.getBlock('latest'));
     const baseFee = block?.baseFeePerGas ?? 0n;
     const decision = decideFees({
       baseFeeWei: baseFee,
@@ -164,11 +186,7 @@ export function makeTxEngine(deps: TxEngineDeps) {
 
   /** The account's next nonce counting transactions the node holds in its mempool. */
   async function pendingNonce(address: string): Promise<number> {
-    try {
-      return await provider.getTransactionCount(address, 'pending');
-    } catch (error) {
-      throw upstream('getTransactionCount', error);
-    }
+    return rpc('getTransactionCount', () => provider.getTransactionCount(address, 'pending'));
   }
 
   /** Signs `request` at `nonce` with the given fees. Deterministic for the same inputs. */
@@ -204,7 +222,7 @@ export function makeTxEngine(deps: TxEngineDeps) {
   /** Sends signed bytes. Re-sending bytes the node already has is success, not an error. */
   async function broadcast(raw: string): Promise<BroadcastResult> {
     try {
-      await provider.send('eth_sendRawTransaction', [raw]);
+      await rpc('eth_sendRawTransaction', () => provider.send('eth_sendRawTransaction', [raw]));
       return 'accepted';
     } catch (error) {
       const message = errorText(error);
@@ -217,7 +235,12 @@ export function makeTxEngine(deps: TxEngineDeps) {
       if (/replacement transaction underpriced|REPLACEMENT_UNDERPRICED/i.test(message)) {
         return 'already-known';
       }
-      throw upstream('eth_sendRawTransaction', error);
+      if (error instanceof DvtError) throw error;
+      throw new DvtError(
+        'ERR_TX_REJECTED',
+        `The node rejected the signed transaction: ${message.slice(0, 200)}`,
+        { cause: error },
+      );
     }
   }
 
@@ -231,11 +254,15 @@ export function makeTxEngine(deps: TxEngineDeps) {
     nonce: number,
     hashes: readonly string[],
   ): Promise<TxCheck> {
-    try {
-      const accountNonce = await provider.getTransactionCount(request.from, 'latest');
-      const head = await provider.getBlockNumber();
+    {
+      const accountNonce = await rpc('getTransactionCount', () =>
+        provider.getTransactionCount(request.from, 'latest'),
+      );
+      const head = await rpc('getBlockNumber', () => provider.getBlockNumber());
       for (const hash of hashes) {
-        const receipt = await provider.getTransactionReceipt(hash);
+        const receipt = await rpc('getTransactionReceipt', () =>
+          provider.getTransactionReceipt(hash),
+        );
         if (!receipt) continue;
         const base = {
           hash,
@@ -249,11 +276,11 @@ export function makeTxEngine(deps: TxEngineDeps) {
       }
       if (accountNonce > nonce) return { status: 'nonce-taken', accountNonce };
       for (const hash of hashes) {
-        if (await provider.getTransaction(hash)) return { status: 'pending', inMempool: true };
+        if (await rpc('getTransaction', () => provider.getTransaction(hash))) {
+          return { status: 'pending', inMempool: true };
+        }
       }
       return { status: 'pending', inMempool: false };
-    } catch (error) {
-      throw upstream('receipt lookup', error);
     }
   }
 
@@ -288,6 +315,25 @@ function serializeDecision(decision: FeeDecision): SerializedFeeDecision {
     aboveCap: decision.aboveCap,
     reason: decision.reason,
   };
+}
+
+/** Whether `error` is a failure to reach the node rather than an answer from it. */
+function isTransportFailure(error: unknown): boolean {
+  if (error instanceof DvtError) return false;
+  if (revertDataOf(error) !== undefined) return false;
+  if (
+    isError(error, 'SERVER_ERROR') ||
+    isError(error, 'NETWORK_ERROR') ||
+    isError(error, 'TIMEOUT')
+  ) {
+    return true;
+  }
+  const rpcError =
+    (error as { info?: { error?: { code?: unknown } }; error?: { code?: unknown } })?.info?.error ??
+    (error as { error?: { code?: unknown } })?.error;
+  if (rpcError && typeof rpcError.code === 'number') return false;
+  const code = (error as { code?: unknown })?.code;
+  return typeof code === 'string' && /ECONN|EPIPE|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|UND_ERR/.test(code);
 }
 
 function errorText(error: unknown): string {
