@@ -7,7 +7,10 @@ cd "$root"
 
 bash scripts/ensure-setup.sh
 
-server_pids() { pgrep -f 'io.temporal.testserver.TestServer|temporal server start-dev' | sort || true; }
+# Servers this checkout starts: its Temporal tools and its Hardhat (others' runs are not ours).
+server_pids() {
+  pgrep -f "$root/(\.tools/.*(TestServer|temporal server start-dev)|node_modules/hardhat/.* node )" | sort || true
+}
 before=$(server_pids)
 
 echo "[test] lint"
@@ -35,7 +38,7 @@ fi
 after=$(server_pids)
 stray=$(comm -13 <(echo "$before") <(echo "$after") | grep -v '^$' || true)
 if [[ -n "$stray" ]]; then
-  echo "[test] FAIL: Temporal server processes left running after the tests: $stray" >&2
+  echo "[test] FAIL: server processes left running after the tests: $stray" >&2
   ps -o pid,args -p $(echo "$stray" | tr '\n' ',' | sed 's/,$//') >&2 || true
   exit 1
 fi

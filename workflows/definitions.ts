@@ -3,7 +3,7 @@
  * builders and search-attribute keys. Imported by workflows, the worker, the CLI and the devnet.
  */
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { TxRequest } from '../activities/chain/tx-engine.js';
 import type { SignerStatus, TxResult } from './signer.js';
 
@@ -36,7 +36,36 @@ export const workflowIds = {
     `signer/${chainId}/${account.toLowerCase()}`,
   cluster: (owner: string, operatorIds: readonly number[]): string =>
     `cluster/${owner.toLowerCase()}/${[...operatorIds].sort((a, b) => a - b).join('-')}`,
+  /** Coalesces one kind of write (`pool.deposit`, `pool.stake`, `ssv.register`, …) per key. */
+  batcher: (kind: string, key: string): string => `batcher/${kind}/${key.toLowerCase()}`,
+  poolMonitor: (pool: string): string => `pool-monitor/${pool.toLowerCase()}`,
+  /** The Temporal Schedule that starts poolMonitor runs. */
+  poolMonitorSchedule: (pool: string): string => `pool-monitor-schedule/${pool.toLowerCase()}`,
+  operatorWatch: (owner: string): string => `operator-watch/${owner.toLowerCase()}`,
+  ejector: (pool: string): string => `ejector/${pool.toLowerCase()}`,
+  feeRecipient: (owner: string): string => `fee-recipient/${owner.toLowerCase()}`,
+  uptimeReporter: (pool: string): string => `uptime-reporter/${pool.toLowerCase()}`,
 } as const;
+
+/** Why an exit was asked for; shown in the UI and logs. */
+export interface ExitRequest {
+  reason: string;
+  /** Who asked: `pool` (ejection list), `operator` (CLI), `migration`, … */
+  source: string;
+}
+
+/** Asks a lifecycle to exit its validator; accepted once, later calls return the same answer. */
+export const requestExit = defineUpdate<{ accepted: boolean; stage: string }, [ExitRequest]>(
+  'requestExit',
+);
+/** Holds a lifecycle before its next transaction (never in the middle of one). */
+export const pause = defineSignal<[{ reason: string }]>('pause');
+/** Releases a pause, or retries the stage of a halted lifecycle. */
+export const resume = defineSignal('resume');
+/** Moves an active validator away from the given operators (remove, cool-down, re-register). */
+export const migrate = defineSignal<[{ avoidOperatorIds: number[]; reason: string }]>('migrate');
+/** Wakes a cluster keeper early (a lifecycle added or removed validators). */
+export const wakeClusterKeeper = defineSignal('wakeClusterKeeper');
 
 /** Hands a transaction to an account's signer and resolves with its mined result. */
 export const submitTx = defineUpdate<TxResult, [TxRequest]>('submitTx');
