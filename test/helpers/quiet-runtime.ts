@@ -2,4 +2,6 @@
 // test output shows failures rather than worker state changes.
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 
-Runtime.install({ logger: new DefaultLogger(process.env.TEST_TEMPORAL_LOG_LEVEL === 'WARN' ? 'WARN' : 'ERROR') });
+Runtime.install({
+  logger: new DefaultLogger(process.env.TEST_TEMPORAL_LOG_LEVEL === 'WARN' ? 'WARN' : 'ERROR'),
+});

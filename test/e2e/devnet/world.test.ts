@@ -47,7 +47,7 @@ describe('devnet world', () => {
   });
 
   it('has code at every contract address and the registered operators on chain', async () => {
-    for (const [name, address] of Object.entries(first.state.contracts)) {
+    for (const [name, address] of Object.entries(first.state.contracts) as [string, string][]) {
       const code = await first.provider.getCode(address);
       expect({ name, deployed: code.length > 2 }).toEqual({ name, deployed: true });
     }
@@ -58,7 +58,7 @@ describe('devnet world', () => {
     );
     expect(first.state.operators).toHaveLength(16);
     const last = first.state.operators.at(-1);
-    const onChain = (await ssv.getFunction('getOperatorById')(last?.id)) as unknown[];
+    const onChain = (await ssv.getFunction('getOperatorById')(last?.id ?? 0)) as unknown[];
     expect(onChain[5]).toBe(true);
     expect(second.state.operators).toHaveLength(13);
     expect(
