@@ -1,0 +1,119 @@
+/**
+ * Builds every client the activities depend on from the configuration (the composition root's
+ * first half; worker/main.ts is the second). Reads secrets from their files here and nowhere else,
+ * and refuses to start when the execution chain, the beacon node and the SSV API disagree on the
+ * network.
+ */
+import { readFile } from 'node:fs/promises';
+import { JsonRpcProvider, Wallet, parseEther } from 'ethers';
+import { DvtError } from '../domain/errors.js';
+import {
+  devnetNetworkParams,
+  PUBLIC_NETWORKS,
+  type NetworkParams,
+} from '../domain/beacon/network-params.js';
+import { makeBeaconClient } from '../activities/beacon/beacon-client.js';
+import { checkNetworkAgreement } from '../activities/beacon/network-agreement.js';
+import { openMnemonicKeyStore } from '../activities/keys/mnemonic-key-store.js';
+import { makeStafiPoolAdapter } from '../activities/pool/stafi-adapter.js';
+import { makeClusterIndexSync } from '../activities/ssv/cluster-index-sync.js';
+import { makeSsvApiClient } from '../activities/ssv/ssv-api-client.js';
+import { makeSsvNetworkClient } from '../activities/ssv/ssv-network-client.js';
+import type { WorkerConfig } from './config.js';
+
+export type Clients = Awaited<ReturnType<typeof makeClients>>;
+
+async function readSecretFile(file: string, what: string, variable: string): Promise<string> {
+  try {
+    const value = (await readFile(file, 'utf8')).trim();
+    if (!value) throw new Error('empty file');
+    return value;
+  } catch (cause) {
+    throw new DvtError('ERR_CONFIG', `Cannot read the ${what} from ${file}.`, {
+      cause: cause instanceof Error ? new Error(cause.message.replace(file, '<file>')) : cause,
+      hint: `Point ${variable} at a readable file holding it.`,
+    });
+  }
+}
+
+async function loadSigner(config: WorkerConfig, provider: JsonRpcProvider): Promise<Wallet> {
+  const key = await readSecretFile(config.DVT_SIGNER_KEY_FILE, 'signer key', 'DVT_SIGNER_KEY_FILE');
+  try {
+    return new Wallet(key.startsWith('0x') ? key : `0x${key}`, provider);
+  } catch {
+    // The key itself must never reach an error message.
+    throw new DvtError(
+      'ERR_CONFIG',
+      `The signer key in ${config.DVT_SIGNER_KEY_FILE} is not a valid private key.`,
+      {
+        hint: 'The file must hold one 32-byte hex private key.',
+      },
+    );
+  }
+}
+
+export async function makeClients(config: WorkerConfig) {
+  const provider = new JsonRpcProvider(config.DVT_EXECUTION_RPC_URL, undefined, {
+    cacheTimeout: -1,
+  });
+  const chainId = Number((await provider.getNetwork()).chainId);
+  const signer = await loadSigner(config, provider);
+  const beacon = makeBeaconClient({ baseUrls: config.DVT_BEACON_URLS });
+  const ssvApi = makeSsvApiClient({
+    baseUrl: config.DVT_SSV_API_URL,
+    network: config.DVT_SSV_API_NETWORK,
+  });
+
+  const [spec, genesis, depositContract] = await Promise.all([
+    beacon.getSpec(),
+    beacon.getGenesis(),
+    beacon.getDepositContract(),
+  ]);
+  const network: NetworkParams =
+    config.DVT_NETWORK === 'devnet'
+      ? devnetNetworkParams({ spec, genesisValidatorsRoot: genesis.genesisValidatorsRoot })
+      : PUBLIC_NETWORKS[config.DVT_NETWORK];
+  checkNetworkAgreement({
+    executionChainId: chainId,
+    beacon: depositContract,
+    ssvApiNetwork: config.DVT_SSV_API_NETWORK,
+    expected: {
+      chainId: network.chainId,
+      depositContract: network.depositContract,
+      ssvApiNetwork: config.DVT_SSV_API_NETWORK,
+    },
+  });
+
+  const password = await readSecretFile(
+    config.DVT_KEYSTORE_PASSWORD_FILE,
+    'key store password',
+    'DVT_KEYSTORE_PASSWORD_FILE',
+  );
+  const keySource = await openMnemonicKeyStore({ file: config.DVT_KEYSTORE_FILE, password });
+  const owner = signer.address;
+  const pool = makeStafiPoolAdapter({
+    provider,
+    storageAddress: config.DVT_POOL_STORAGE,
+    superNodeAccount: owner,
+    reserveWei: parseEther(config.DVT_RESERVE_ETH).toString(),
+  });
+  const ssvNetwork = makeSsvNetworkClient({ provider, ssvNetwork: config.DVT_SSV_NETWORK, owner });
+  const clusterIndex = makeClusterIndexSync({
+    provider,
+    ssvNetwork: config.DVT_SSV_NETWORK,
+    owner,
+    fromBlock: config.DVT_SSV_FROM_BLOCK,
+  });
+  return {
+    chainId,
+    provider,
+    signer,
+    network,
+    keySource,
+    beacon,
+    ssvApi,
+    pool,
+    ssvNetwork,
+    clusterIndex,
+  };
+}
