@@ -16,13 +16,19 @@ export function spawnSupervised(
   return spawn(process.execPath, [SUPERVISOR, command, ...args], options);
 }
 
-/** Keeps the last `limit` characters a child wrote to stderr, for start-up error messages. */
-export function captureStderr(child: ChildProcess, limit = 4000): () => string {
+/**
+ * Keeps the first and the last `limit` characters a child wrote to stderr, for start-up error
+ * messages (a panic's cause is at its head, its stack at its tail).
+ */
+export function captureStderr(child: ChildProcess, limit = 2000): () => string {
+  let head = '';
   let tail = '';
   child.stderr?.on('data', (chunk: Buffer) => {
-    tail = (tail + chunk.toString()).slice(-limit);
+    const text = chunk.toString();
+    if (head.length < limit) head += text.slice(0, limit - head.length);
+    tail = (tail + text).slice(-limit);
   });
-  return () => tail;
+  return () => (head.length < limit ? head : `${head}\n…\n${tail}`);
 }
 
 /** SIGTERM, then SIGKILL after `graceMs`; resolves when the child has exited. */

@@ -1,5 +1,6 @@
 // Runs a command and stops it when this process's parent goes away (even by SIGKILL), so a
-// killed test run or devnet never leaves an orphaned server behind. Signals are forwarded.
+// killed test run or devnet never leaves an orphaned server behind. Signals are forwarded;
+// SIGUSR2 kills the child with SIGKILL (a simulated crash).
 // Usage: node supervise.cjs <command> [args...]
 'use strict';
 const { spawn } = require('node:child_process');
@@ -12,6 +13,8 @@ function stop(signal) {
   if (child.exitCode === null && child.signalCode === null) child.kill(signal);
 }
 for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP']) process.on(signal, () => stop(signal));
+// SIGUSR2 crashes the child (SIGKILL) while the supervisor stays in charge: crash tests use it.
+process.on('SIGUSR2', () => stop('SIGKILL'));
 
 const watchdog = setInterval(() => {
   if (process.ppid !== parent) {

@@ -36,9 +36,24 @@ const SEARCH_ATTRIBUTE_TYPE_NAMES: Record<string, string> = {
   KEYWORD_LIST: 'KeywordList',
 };
 
+/**
+ * Starts the dev server. When its ports were picked automatically and it fails to come up (a
+ * port taken between probing and binding, by this or another run), it retries on fresh ports.
+ */
 export async function startTemporalDevServer(
   options: TemporalDevServerOptions = {},
 ): Promise<TemporalDevServer> {
+  const fixedPorts = options.port !== undefined || options.uiPort !== undefined;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(options);
+    } catch (error) {
+      if (fixedPorts || attempt >= 3) throw error;
+    }
+  }
+}
+
+async function startOnce(options: TemporalDevServerOptions): Promise<TemporalDevServer> {
   const cli = temporalCliPath();
   if (!cli) {
     throw new Error(

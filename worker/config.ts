@@ -20,7 +20,7 @@ const EXAMPLES: Record<string, string> = {
   DVT_TEMPORAL_ADDRESS: '127.0.0.1:7233',
   DVT_EXECUTION_RPC_URL: 'http://127.0.0.1:8545',
   DVT_BEACON_URLS: 'http://127.0.0.1:5052,http://backup:5052',
-  DVT_SSV_API_URL: 'https://api.ssv.network',
+  DVT_SSV_API_URL: 'https://api.ssv.network/api/v4',
   DVT_POOL_STORAGE: '0x0000000000000000000000000000000000000000',
   DVT_SSV_NETWORK: '0xDD9BC35aE942eF0cFa76930954a156B3fF30a4E1',
   DVT_SIGNER_KEY_FILE: '/run/secrets/router-signer.key',
@@ -62,6 +62,13 @@ export const configSchema = z
     DVT_CONFIRMATIONS: positiveInt.default(1),
     DVT_POOL_MONITOR_INTERVAL_SECONDS: positiveInt.default(30),
     DVT_MAX_FEE_GWEI: positiveInt.default(200),
+    /** Highest operator fee the router accepts, wei per block (SSV v2 ETH fees). */
+    DVT_OPERATOR_FEE_CAP_WEI: z
+      .string()
+      .regex(/^\d+$/, 'must be a whole number of wei per block, e.g. 10000000000')
+      .default('10000000000'),
+    /** Below this the SSV owner account cannot fund registrations; new onboarding pauses. */
+    DVT_MIN_OWNER_BALANCE_ETH: decimalEth.default('0.1'),
     DVT_DRY_RUN: z
       .enum(['true', 'false', '1', '0'])
       .default('false')
@@ -105,7 +112,7 @@ export function devnetDefaults(statePath: string): Record<string, string> {
     DVT_NETWORK: 'devnet',
     DVT_EXECUTION_RPC_URL: state.executionRpcUrl,
     DVT_BEACON_URLS: state.beaconUrl,
-    DVT_SSV_API_URL: state.ssvApiUrl,
+    DVT_SSV_API_URL: `${state.ssvApiUrl}/api/v4`,
     DVT_SSV_API_NETWORK: state.ssvApiNetwork,
     DVT_POOL_STORAGE: state.contracts.storage,
     DVT_SSV_NETWORK: state.contracts.ssvNetwork,

@@ -18,6 +18,18 @@ export const READ: ActivityOptions = {
   },
 };
 
+/**
+ * Planning a transaction (simulation): like READ, but a revert caused by moved state goes back to
+ * the caller at once; retrying the same stale request would never succeed.
+ */
+export const PLAN: ActivityOptions = {
+  ...READ,
+  retry: {
+    ...READ.retry,
+    nonRetryableErrorTypes: [...nonRetryableErrorTypes, 'ERR_TX_STATE_CHANGED'],
+  },
+};
+
 /** Broadcasting recorded bytes: retried without limit, since re-sending is harmless. */
 export const BROADCAST: ActivityOptions = {
   startToCloseTimeout: '30 seconds',
@@ -37,6 +49,47 @@ export const AWAIT_TX: ActivityOptions = {
     initialInterval: '1 second',
     backoffCoefficient: 2,
     maximumInterval: '30 seconds',
+    nonRetryableErrorTypes,
+  },
+};
+
+/**
+ * Writes that wait for a mined transaction (a batch, an exit) through the signer: long and
+ * heartbeating, retried without limit on transient codes; idempotent by their batch/step key.
+ */
+export const CHAIN_WRITE: ActivityOptions = {
+  startToCloseTimeout: '1 hour',
+  heartbeatTimeout: '1 minute',
+  retry: {
+    initialInterval: '5 seconds',
+    backoffCoefficient: 2,
+    maximumInterval: '5 minutes',
+    nonRetryableErrorTypes,
+  },
+};
+
+/**
+ * A read whose failures the workflow shows and retries itself on a timer (operator selection
+ * while the SSV API is down): a few quick attempts, then the failure reaches the workflow.
+ */
+export const READ_FEW: ActivityOptions = {
+  startToCloseTimeout: '1 minute',
+  retry: {
+    initialInterval: '1 second',
+    backoffCoefficient: 2,
+    maximumInterval: '10 seconds',
+    maximumAttempts: 3,
+    nonRetryableErrorTypes,
+  },
+};
+
+/** Temporal client calls from an activity (start, describe, signal, update): quick, retried. */
+export const CLIENT_OP: ActivityOptions = {
+  startToCloseTimeout: '2 minutes',
+  retry: {
+    initialInterval: '1 second',
+    backoffCoefficient: 2,
+    maximumInterval: '1 minute',
     nonRetryableErrorTypes,
   },
 };

@@ -6,6 +6,9 @@ import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/commo
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { TxRequest } from '../activities/chain/tx-engine.js';
 import type { SignerStatus, TxResult } from './signer.js';
+import type { BatchItem, BatchItemResult } from '../activities/router/lifecycle-contract.js';
+import type { BatcherStatus } from './batcher.js';
+import type { LifecycleStatus } from './validator-lifecycle.js';
 
 /** Task queue every dvt-router worker polls. */
 export const TASK_QUEUE = 'dvt-router';
@@ -71,3 +74,114 @@ export const wakeClusterKeeper = defineSignal('wakeClusterKeeper');
 export const submitTx = defineUpdate<TxResult, [TxRequest]>('submitTx');
 /** A signer's queue, nonce and in-flight transaction. */
 export const signerStatus = defineQuery<SignerStatus>('status');
+
+// --- validatorLifecycle and batcher (workflows/validator-lifecycle.ts, workflows/batcher.ts) ---
+
+/** A lifecycle's stage, identities, pause/halt state and stage history. */
+export const lifecycleStatus = defineQuery<LifecycleStatus>('status');
+/** Hands one item to a batcher; the result comes back as `batchItemResult` on `replyTo`. */
+export const batchSubmit = defineSignal<[{ item: BatchItem; replyTo: string }]>('batchSubmit');
+/** A batcher's answer for one item, signalled to the lifecycle that submitted it. */
+export const batchItemResult = defineSignal<[BatchItemResult]>('batchItemResult');
+/** A batcher's pending items, in-flight batch and counters. */
+export const batcherStatus = defineQuery<BatcherStatus>('status');
+
+// --- poolMonitor, clusterKeeper, operatorWatch, ejector, feeRecipient, uptimeReporter ---
+
+/** What one poolMonitor run decided; also its result, shown in the UI. */
+export interface PoolMonitorSummary {
+  pool: string;
+  phase: 'reading' | 'planning' | 'starting' | 'done';
+  /** Decimal wei strings. */
+  balance: string | null;
+  reserve: string | null;
+  usable: string | null;
+  /** Indices used on chain (status ≠ uninitial), ascending. */
+  usedOnChain: number[];
+  /** Indices claimed by a running lifecycle but not on chain yet. */
+  inFlight: number[];
+  /** Indices claimed by a closed lifecycle that never deposited: used, never handed out again. */
+  abandoned: number[];
+  /** New validators this run: next key indices (gaps first, never reused). */
+  newIndices: number[];
+  /** Indices used on chain without a lifecycle, adopted this run. */
+  adopted: number[];
+  /** Matched keys the plan would stake now (their lifecycles stake them). */
+  stakeIndices: number[];
+  started: number[];
+  alreadyRunning: number[];
+  alreadyClosed: number[];
+  /** The plan's reasons, in order, plus the monitor's own. */
+  reasons: string[];
+}
+/** A poolMonitor run's progress. */
+export const poolMonitorStatus = defineQuery<PoolMonitorSummary>('status');
+
+/** A cluster keeper's last view of its cluster. */
+export interface ClusterKeeperStatus {
+  clusterId: string;
+  rounds: number;
+  asset: 'eth' | 'ssv' | null;
+  validatorCount: number | null;
+  liquidated: boolean | null;
+  /** Live balance, decimal wei. */
+  balance: string | null;
+  /** Days above the liquidation threshold; null when nothing burns or not read yet. */
+  runwayDays: number | null;
+  lastAction: string | null;
+  lastError: string | null;
+  /** Workflow time (ms) of the last read. */
+  lastCheckedAt: number | null;
+}
+export const clusterKeeperStatus = defineQuery<ClusterKeeperStatus>('status');
+
+/** An operator inside a bad episode. */
+export interface BadOperatorEpisode {
+  operatorId: number;
+  /** Workflow time (ms) the operator was first seen bad in this episode. */
+  since: number;
+  /** Migrations were signalled for this episode (at most once). */
+  signalled: boolean;
+  reasons: string[];
+}
+/** The operator watch's episodes and counters. */
+export interface OperatorWatchStatus {
+  rounds: number;
+  operatorsWatched: number;
+  episodes: BadOperatorEpisode[];
+  migrationsSignalled: number;
+  lastError: string | null;
+}
+export const operatorWatchStatus = defineQuery<OperatorWatchStatus>('status');
+
+/** The ejector's handled cycles and requests. */
+export interface EjectorStatus {
+  rounds: number;
+  currentCycle: number | null;
+  handledCycles: number[];
+  /** Lifecycle IDs asked to exit, with the cycle that asked. */
+  requested: { workflowId: string; cycle: number; accepted: boolean | null }[];
+  /** Entries not resolvable yet (their cycle is retried next round). */
+  unresolved: string[];
+  lastError: string | null;
+}
+export const ejectorStatus = defineQuery<EjectorStatus>('status');
+
+/** The fee-recipient keeper's last check. */
+export interface FeeRecipientStatus {
+  rounds: number;
+  recipient: string | null;
+  lastAction: string | null;
+  lastError: string | null;
+}
+export const feeRecipientStatus = defineQuery<FeeRecipientStatus>('status');
+
+/** The uptime reporter's last post. */
+export interface UptimeReporterStatus {
+  enabled: boolean;
+  rounds: number;
+  lastReported: string[];
+  lastOk: boolean | null;
+  lastError: string | null;
+}
+export const uptimeReporterStatus = defineQuery<UptimeReporterStatus>('status');

@@ -25,7 +25,7 @@ import { bumpFees, type GasPolicy } from '../domain/tx/fee-policy.js';
 import { errorCodes, type DvtErrorCode } from '../domain/errors.js';
 import type { ChainActivities } from '../activities/chain/index.js';
 import type { SignedTx, TxPlan, TxRequest } from '../activities/chain/tx-engine.js';
-import { AWAIT_TX, BROADCAST, READ } from './activity-presets.js';
+import { AWAIT_TX, BROADCAST, PLAN, READ } from './activity-presets.js';
 import { signerStatus, submitTx } from './definitions.js';
 
 export interface SignerSettings {
@@ -84,6 +84,7 @@ const RECENT_LIMIT = 500;
 const REQUESTS_PER_RUN = 200;
 
 const read = proxyActivities<ChainActivities>(READ);
+const planner = proxyActivities<ChainActivities>(PLAN);
 const send = proxyActivities<ChainActivities>(BROADCAST);
 const wait = proxyActivities<ChainActivities>(AWAIT_TX);
 
@@ -141,7 +142,7 @@ export async function signer(input: SignerInput): Promise<void> {
 
   async function plan(request: TxRequest): Promise<TxPlan & { decision: { action: 'send' } }> {
     for (;;) {
-      const planned = await read.planTransaction(request);
+      const planned = await planner.planTransaction(request);
       if (planned.decision.action === 'send') {
         if (planned.decision.aboveCap) {
           log.warn('sending above the fee cap', {
@@ -231,7 +232,7 @@ export async function signer(input: SignerInput): Promise<void> {
       }
       // stuck: replace at the same nonce with higher fees, unless that would break the cap
       // before the deadline (then keep waiting for the current versions).
-      const fresh = await read.planTransaction(request);
+      const fresh = await planner.planTransaction(request);
       const quote =
         fresh.decision.action === 'send'
           ? {

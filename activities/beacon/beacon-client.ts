@@ -357,6 +357,7 @@ export function makeBeaconClient(deps: BeaconClientDeps) {
           body: exit,
           endpoint: 'voluntary_exits',
           schema: anySchema,
+          emptyBodyOk: true,
           passStatuses: [400],
         });
         if (!response.ok) {

@@ -35,6 +35,8 @@ export interface UpstreamRequest<S extends z.ZodType> {
   /** Name of the endpoint for messages (never the URL): `operators`, `validators`. */
   endpoint: string;
   schema: S;
+  /** A 2xx with an empty body is success (e.g. a beacon node accepting a voluntary exit). */
+  emptyBodyOk?: boolean;
   /** Statuses (besides 2xx) whose body is returned to the caller unvalidated. */
   passStatuses?: readonly number[];
 }
@@ -53,6 +55,10 @@ export function hostOf(url: string): string {
 }
 
 /** Makes the HTTP stack of one upstream endpoint. */
+function isEmpty(body: unknown): boolean {
+  return body === undefined || body === null || (typeof body === 'string' && body.trim() === '');
+}
+
 export function makeUpstreamHttp(deps: UpstreamHttpDeps) {
   const http = deps.axios ?? axios.create();
   const host = hostOf(deps.baseUrl);
@@ -93,6 +99,9 @@ export function makeUpstreamHttp(deps: UpstreamHttpDeps) {
       if (status >= 500 || status === 429) {
         lastFailure = `HTTP ${status}`;
         continue;
+      }
+      if (req.emptyBodyOk && status >= 200 && status < 300 && isEmpty(body)) {
+        return { ok: true, status, data: undefined as z.infer<S> };
       }
       const parsed = parseJson(body);
       if (status >= 200 && status < 300) {

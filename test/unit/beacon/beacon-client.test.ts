@@ -274,6 +274,15 @@ describe('beacon client: voluntary exits', () => {
     });
     expect(backup.calls).toHaveLength(0); // a 400 is an answer, not an outage
   });
+
+  it('takes a 200 with an empty body as accepted, as real beacon nodes answer', async () => {
+    const node = await fixture((_req, _url, _body, res) => {
+      res.writeHead(200);
+      res.end();
+    });
+    await expect(client([node.url]).submitVoluntaryExit(exit)).resolves.toBeUndefined();
+    expect(node.calls).toHaveLength(1);
+  });
 });
 
 describe('beacon client: endpoint fallback', () => {

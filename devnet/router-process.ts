@@ -1,0 +1,105 @@
+/**
+ * Runs the dvt-router worker against a devnet as a separate process, as an operator would: the
+ * devnet writes the router's secret files (the router account's devnet key, a validator key store
+ * for a fresh mnemonic and its password) into a private folder, and the worker reads them through
+ * `DVT_*_FILE` variables. The process is supervised, so it never outlives the devnet.
+ */
+import type { ChildProcess } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Mnemonic } from 'ethers';
+import { importMnemonic } from '../activities/keys/mnemonic-key-store.js';
+import { spawnSupervised, stopChild } from './child-process.js';
+import type { Devnet } from './world.js';
+import { DEVNET_ACCOUNTS } from './world.js';
+
+const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+export interface RouterFiles {
+  dir: string;
+  /** Environment for the worker; paths only, no secret values. */
+  env: Record<string, string>;
+}
+
+export interface RouterFilesOptions {
+  /** Validator mnemonic; a fresh random one when omitted (tests pass a known one to scan for it). */
+  mnemonic?: string;
+  /** Lower scrypt cost for tests; the default is the EIP-2335 production cost. */
+  scryptN?: number;
+  /** Extra DVT_* settings. */
+  env?: Record<string, string>;
+}
+
+/** Writes the router's files for `devnet` into `dir` (mode 0700/0600) and returns its env. */
+export async function prepareRouterFiles(
+  devnet: Devnet,
+  dir: string,
+  options: RouterFilesOptions = {},
+): Promise<RouterFiles> {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  chmodSync(dir, 0o700);
+  const signerKeyFile = path.join(dir, 'signer.key');
+  const keystoreFile = path.join(dir, 'keystore.json');
+  const passwordFile = path.join(dir, 'keystore-password');
+  const statePath = path.join(dir, 'devnet-state.json');
+  writeFileSync(signerKeyFile, `${devnet.wallet(DEVNET_ACCOUNTS.router).privateKey}\n`, {
+    mode: 0o600,
+  });
+  const password = randomBytes(24).toString('base64url');
+  writeFileSync(passwordFile, `${password}\n`, { mode: 0o600 });
+  if (!existsSync(keystoreFile)) {
+    const mnemonic = options.mnemonic ?? Mnemonic.fromEntropy(randomBytes(32)).phrase;
+    await importMnemonic({
+      mnemonic,
+      password,
+      file: keystoreFile,
+      ...(options.scryptN === undefined ? {} : { scryptN: options.scryptN }),
+    });
+  }
+  writeFileSync(statePath, JSON.stringify(devnet.state, null, 2));
+  return {
+    dir,
+    env: {
+      DVT_DEVNET_STATE: statePath,
+      DVT_SIGNER_KEY_FILE: signerKeyFile,
+      DVT_KEYSTORE_FILE: keystoreFile,
+      DVT_KEYSTORE_PASSWORD_FILE: passwordFile,
+      DVT_POOL_MONITOR_INTERVAL_SECONDS: '5',
+      ...options.env,
+    },
+  };
+}
+
+export interface RouterProcess {
+  child: ChildProcess;
+  /** Everything the worker wrote to stdout and stderr so far. */
+  output(): string;
+  /** SIGKILL of the worker process, as a crash would (the supervisor delivers it). */
+  kill(): void;
+  stop(): Promise<void>;
+}
+
+/** Starts `worker/main.ts` in its own process with `env` (plus the current environment). */
+export function startRouterProcess(env: Record<string, string>): RouterProcess {
+  const child = spawnSupervised(
+    process.execPath,
+    ['--import', 'tsx', path.join(REPO_ROOT, 'worker', 'main.ts')],
+    { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let output = '';
+  const append = (chunk: Buffer): void => {
+    output += chunk.toString();
+  };
+  child.stdout?.on('data', append);
+  child.stderr?.on('data', append);
+  return {
+    child,
+    output: () => output,
+    kill: () => {
+      child.kill('SIGUSR2');
+    },
+    stop: () => stopChild(child, 35_000),
+  };
+}

@@ -1,0 +1,208 @@
+/**
+ * The router end to end: the devnet, a real Temporal dev server and the worker as its own process.
+ * 200 ETH in the pool → 6 validators through every stage to active, registered on SSV with shares
+ * the devnet verifier proves valid, the cluster funded for the configured runway; exits on request,
+ * removal from SSV, the emptied cluster's balance withdrawn; and no secret anywhere in Temporal or
+ * in the worker's log.
+ */
+import { deriveEth2ValidatorKeys, deriveKeyFromMnemonic } from '@chainsafe/bls-keygen';
+import { Contract, Interface, Mnemonic } from 'ethers';
+import { SSV_NETWORK_ABI } from '../../../activities/abi/ssv-network.js';
+import { latestClusterFromLogs } from '../../../devnet/deploy/ssv-cluster.js';
+import { requestExit } from '../../../workflows/definitions.js';
+import {
+  countBy,
+  depositsByPubkey,
+  ETHER,
+  lifecycles,
+  ssvEvents,
+  startRouterWorld,
+  waitForLifecycles,
+  type RouterWorld,
+} from '../../helpers/router-world.js';
+import { eventually } from '../../helpers/temporal.js';
+
+const MNEMONIC =
+  'emotion problem need nice museum proud room sell field impact ankle poet child video ' +
+  'luggage awful next trophy engine forest price average husband exotic';
+const TARGET_RUNWAY_DAYS = 30;
+const BLOCKS_PER_DAY = 7200n;
+
+let world: RouterWorld;
+
+beforeAll(async () => {
+  world = await startRouterWorld({
+    mnemonic: MNEMONIC,
+    env: { DVT_RESERVE_ETH: '8', DVT_TARGET_RUNWAY_DAYS: String(TARGET_RUNWAY_DAYS) },
+  });
+});
+
+afterAll(async () => {
+  await world?.stop();
+});
+
+describe('dvt-router on the devnet', () => {
+  it('onboards 6 validators from 200 ETH through every stage to active, exactly once each', async () => {
+    await world.devnet.depositors.depositNow(200n * ETHER);
+    const active = await waitForLifecycles(world.client, 6, (r) => r.stage === 'active');
+    expect(active.map((r) => r.keyIndex)).toEqual([0, 1, 2, 3, 4, 5]);
+    // Usable 200 − 8 = 192 ETH = exactly 6 × 32: no seventh lifecycle.
+    expect(await lifecycles(world.client)).toHaveLength(6);
+
+    const pubkeys = active.map((r) => r.pubkey);
+    expect(new Set(pubkeys).size).toBe(6);
+    const deposits = await depositsByPubkey(world.devnet);
+    for (const pubkey of pubkeys) {
+      expect({ pubkey, amounts: deposits.get(pubkey ?? '') }).toEqual({
+        pubkey,
+        amounts: [1_000_000_000n, 31_000_000_000n],
+      });
+    }
+    const added = countBy(
+      (await ssvEvents(world.devnet)).filter((e) => e.name === 'ValidatorAdded'),
+      (e) => e.pubkey ?? '',
+    );
+    expect([...added.values()]).toEqual([1, 1, 1, 1, 1, 1]);
+
+    await world.devnet.verifier.ingestNow();
+    const report = world.devnet.verifier.report();
+    expect(report).toHaveLength(6);
+    expect(report.every((r) => r.valid)).toBe(true);
+    expect(report.map((r) => r.nonce)).toEqual([0, 1, 2, 3, 4, 5]);
+
+    const beacon = (await (
+      await fetch(
+        `${world.devnet.state.beaconUrl}/eth/v1/beacon/states/head/validators?${pubkeys.map((p) => `id=${p}`).join('&')}`,
+      )
+    ).json()) as { data: { status: string }[] };
+    expect(beacon.data.map((v) => v.status)).toEqual(Array(6).fill('active_ongoing'));
+  });
+
+  it('funds each cluster for the configured runway', async () => {
+    const networkInterface = new Interface(SSV_NETWORK_ABI);
+    const ssv = new Contract(
+      world.devnet.state.contracts.ssvNetwork,
+      SSV_NETWORK_ABI,
+      world.devnet.provider,
+    );
+    const owner = world.devnet.state.accounts.router;
+    const logs = await world.devnet.provider.getLogs({
+      address: world.devnet.state.contracts.ssvNetwork,
+      fromBlock: 0,
+    });
+    const clusters = new Set(
+      (await ssvEvents(world.devnet))
+        .filter((e) => e.name === 'ValidatorAdded')
+        .map((e) => (e.operatorIds ?? []).join('-')),
+    );
+    expect(clusters.size).toBeGreaterThanOrEqual(1);
+    for (const cluster of clusters) {
+      const ids = cluster.split('-').map(Number);
+      const own = logs.filter((log) => {
+        const parsed = networkInterface.parseLog(log);
+        const logOwner = parsed?.args.getValue('owner') as string | undefined;
+        const logIds = parsed?.fragment.inputs.some((i) => i.name === 'operatorIds')
+          ? (parsed.args.getValue('operatorIds') as bigint[]).map(Number).join('-')
+          : undefined;
+        return logOwner?.toLowerCase() === owner.toLowerCase() && logIds === cluster;
+      });
+      const struct = latestClusterFromLogs(networkInterface, own);
+      const balance = (await ssv.getFunction('getBalance')(owner, ids, struct)) as bigint;
+      const burn = (await ssv.getFunction('getBurnRate')(owner, ids, struct)) as bigint;
+      const runwayDays = Number((balance * 1000n) / (burn * BLOCKS_PER_DAY)) / 1000;
+      expect({ cluster, runwayDays: Math.floor(runwayDays) >= TARGET_RUNWAY_DAYS - 1 }).toEqual({
+        cluster,
+        runwayDays: true,
+      });
+    }
+  });
+
+  it('exits 2 validators on request: exited on the beacon chain, then removed from SSV', async () => {
+    const [first, second] = await lifecycles(world.client);
+    for (const row of [first, second]) {
+      const handle = world.client.workflow.getHandle(row?.workflowId ?? '');
+      const answer = await handle.executeUpdate(requestExit, {
+        args: [{ reason: 'e2e: pool asked', source: 'operator' }],
+      });
+      expect(answer.accepted).toBe(true);
+    }
+    const done = await waitForLifecycles(world.client, 2, (r) => r.status === 'COMPLETED');
+    expect(done.map((r) => r.keyIndex).sort()).toEqual([first?.keyIndex, second?.keyIndex].sort());
+    expect(done.every((r) => r.stage === 'done')).toBe(true);
+
+    const events = await ssvEvents(world.devnet);
+    for (const row of done) {
+      expect(
+        countBy(
+          events.filter((e) => e.pubkey === row.pubkey),
+          (e) => e.name,
+        ),
+      ).toEqual(
+        new Map([
+          ['ValidatorAdded', 1],
+          ['ValidatorExited', 1],
+          ['ValidatorRemoved', 1],
+        ]),
+      );
+      const beacon = (await (
+        await fetch(
+          `${world.devnet.state.beaconUrl}/eth/v1/beacon/states/head/validators/${row.pubkey}`,
+        )
+      ).json()) as { data: { status: string } };
+      expect(beacon.data.status).toMatch(
+        /^(exited_unslashed|withdrawal_possible|withdrawal_done)$/,
+      );
+    }
+  });
+
+  it('withdraws the balance of a cluster once its last validator left', async () => {
+    for (const row of (await lifecycles(world.client)).filter((r) => r.status === 'RUNNING')) {
+      await world.client.workflow
+        .getHandle(row.workflowId)
+        .executeUpdate(requestExit, { args: [{ reason: 'e2e: wind down', source: 'operator' }] });
+    }
+    await waitForLifecycles(world.client, 6, (r) => r.status === 'COMPLETED');
+    const withdrawn = await eventually(
+      async () => {
+        const events = await ssvEvents(world.devnet);
+        const hit = events.find((e) => e.name === 'ClusterWithdrawn');
+        return hit ?? undefined;
+      },
+      { attempts: 240, intervalMs: 500 },
+    );
+    expect(withdrawn.value).toBeGreaterThan(0n);
+  });
+
+  it('leaves no validator secret or the mnemonic in any history, search attribute, memo or log', async () => {
+    const master = deriveKeyFromMnemonic(MNEMONIC);
+    const secrets: string[] = [
+      MNEMONIC,
+      Buffer.from(MNEMONIC).toString('hex'),
+      Buffer.from(MNEMONIC).toString('base64'),
+    ];
+    const entropy = Mnemonic.fromPhrase(MNEMONIC).entropy;
+    secrets.push(entropy.slice(2), BigInt(entropy).toString());
+    for (let index = 0; index < 8; index++) {
+      const sk = Buffer.from(deriveEth2ValidatorKeys(master, index).signing);
+      secrets.push(
+        sk.toString('hex'),
+        sk.toString('base64'),
+        BigInt(`0x${sk.toString('hex')}`).toString(),
+      );
+    }
+    const texts: string[] = [world.allOutput()];
+    for await (const wf of world.client.workflow.list()) {
+      texts.push(JSON.stringify(wf.searchAttributes), JSON.stringify(wf.memo ?? null));
+      const history = await world.client.workflow.getHandle(wf.workflowId, wf.runId).fetchHistory();
+      texts.push(
+        JSON.stringify(history, (_key, value: unknown) =>
+          value instanceof Uint8Array ? Buffer.from(value).toString('utf8') : value,
+        ),
+      );
+    }
+    expect(texts.length).toBeGreaterThan(10);
+    const haystack = texts.join('\n');
+    const leaked = secrets.filter((secret) => haystack.includes(secret));
+    expect(leaked).toEqual([]);
+  });
+});

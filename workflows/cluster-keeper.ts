@@ -1,0 +1,237 @@
+/**
+ * clusterKeeper — one per SSV cluster (`cluster/<owner>/<id-id-id-id>`). Each round:
+ *
+ * 1. read the cluster (struct, live balance, fees, liquidation parameters, ledger);
+ * 2. act, at most one write per round, in this order:
+ *    legacy SSV-token cluster → `migrateClusterToETH` with ETH for the target runway (this also
+ *    reactivates a liquidated legacy cluster); liquidated with validators → `reactivate` with ETH
+ *    for the target runway; no validators and a balance → withdraw it; runway below the minimum →
+ *    top up to the target (`topUpForRunway`);
+ * 3. sleep until the next check, or until `wakeClusterKeeper` (a lifecycle added or removed a
+ *    validator), then repeat; continue-as-new after a bounded number of rounds.
+ *
+ * Every write carries the idempotency key `<workflowId>/<action>/<block of the read>` and a
+ * pre-check in its activity, so a retry or a replay never sends a second transaction. A failed
+ * round is recorded in `status` and retried next round: the keeper never dies.
+ */
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  condition,
+  continueAsNew,
+  log,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type {
+  ClusterState,
+  FeeParametersJson,
+  MonitorActivities,
+  WriteResult,
+} from '../activities/router/monitor-contract.js';
+import { parseAmount } from '../domain/amounts.js';
+import {
+  clusterRunway,
+  topUpForRunway,
+  type ClusterLoad,
+  type FeeParameters,
+} from '../domain/ssv/runway.js';
+import { CHAIN_WRITE, READ } from './activity-presets.js';
+import { clusterKeeperStatus, wakeClusterKeeper, type ClusterKeeperStatus } from './definitions.js';
+
+/** How a keeper funds its cluster. */
+export interface ClusterKeeperSettings {
+  /** Time between checks when nothing wakes the keeper. */
+  checkIntervalMs: number;
+  /** Top up when the runway falls below this many days. */
+  minRunwayDays: number;
+  /** … to this many days (also the funding of reactivation and migration). */
+  targetRunwayDays: number;
+  /** Withdraw the balance of a cluster that has no validators. */
+  withdrawWhenEmpty: boolean;
+  /** Rounds per run before continue-as-new. */
+  roundsPerRun: number;
+}
+
+/** Input of {@link clusterKeeper}. */
+export interface ClusterKeeperInput {
+  owner: string;
+  operatorIds: number[];
+  settings: ClusterKeeperSettings;
+  /** Carried across continue-as-new. */
+  carried?: { rounds: number; lastAction: string | null };
+}
+
+const read = proxyActivities<MonitorActivities>(READ);
+const write = proxyActivities<MonitorActivities>(CHAIN_WRITE);
+
+/** Keeps one cluster funded, active, on the ETH ledger, and empty clusters withdrawn. */
+export async function clusterKeeper(input: ClusterKeeperInput): Promise<never> {
+  const { owner, settings } = input;
+  const operatorIds = [...input.operatorIds].sort((a, b) => a - b);
+  const workflowId = workflowInfo().workflowId;
+  const status: ClusterKeeperStatus = {
+    clusterId: `${owner.toLowerCase()}-${operatorIds.join('-')}`,
+    rounds: input.carried?.rounds ?? 0,
+    asset: null,
+    validatorCount: null,
+    liquidated: null,
+    balance: null,
+    runwayDays: null,
+    lastAction: input.carried?.lastAction ?? null,
+    lastError: null,
+    lastCheckedAt: null,
+  };
+  let woken = false;
+  setHandler(wakeClusterKeeper, () => {
+    woken = true;
+  });
+  setHandler(clusterKeeperStatus, () => status);
+
+  for (let round = 0; round < settings.roundsPerRun; round++) {
+    woken = false;
+    try {
+      const state = await read.readClusterState({ owner, operatorIds });
+      status.lastCheckedAt = Date.now();
+      status.asset = state.asset;
+      status.validatorCount = state.validatorCount;
+      status.liquidated = state.liquidated;
+      status.balance = state.balance;
+      status.clusterId = state.clusterId;
+      const action = await keep(state, (name) => `${workflowId}/${name}/${state.blockNumber}`);
+      if (action) status.lastAction = action;
+      status.lastError = null;
+    } catch (error) {
+      status.lastError = describe(error);
+      log.warn('cluster keeper round failed; retrying next round', {
+        cluster: status.clusterId,
+        error: status.lastError,
+      });
+    }
+    status.rounds++;
+    await condition(() => woken, settings.checkIntervalMs);
+  }
+  return continueAsNew<typeof clusterKeeper>({
+    ...input,
+    carried: { rounds: status.rounds, lastAction: status.lastAction },
+  });
+
+  /** One decision; returns what was done, or null when nothing was needed. */
+  async function keep(
+    state: ClusterState,
+    key: (action: string) => string,
+  ): Promise<string | null> {
+    const ref = { owner, operatorIds };
+    const balance = parseAmount(state.balance, 'balance');
+    const load: ClusterLoad =
+      state.vUnits === undefined
+        ? { validatorCount: state.validatorCount }
+        : { validatorCount: state.validatorCount, vUnits: state.vUnits };
+    status.runwayDays = null;
+    if (!state.exists) return null;
+
+    if (state.asset === 'ssv') {
+      // ETH for the target runway on the ETH ledger; the SSV balance is refunded by the contract.
+      const ethLoad = { validatorCount: Math.max(1, state.validatorCount) };
+      const { amount } = topUpForRunway({
+        balance: 0n,
+        fees: feesOf(state.ethFees),
+        load: ethLoad,
+        targetRunwayDays: settings.targetRunwayDays,
+      });
+      const result = await write.migrateClusterToEth({
+        ...ref,
+        amount: amount.toString(),
+        idempotencyKey: key('migrate'),
+      });
+      return outcome('migrate to ETH', amount, result);
+    }
+
+    if (state.liquidated) {
+      if (state.validatorCount === 0) return null;
+      const { amount } = topUpForRunway({
+        balance,
+        fees: feesOf(state.ethFees),
+        load,
+        targetRunwayDays: settings.targetRunwayDays,
+      });
+      const result = await write.reactivateCluster({
+        ...ref,
+        amount: amount.toString(),
+        idempotencyKey: key('reactivate'),
+      });
+      return outcome('reactivate', amount, result);
+    }
+
+    if (state.validatorCount === 0) {
+      if (!settings.withdrawWhenEmpty || balance === 0n) return null;
+      const result = await write.withdrawClusterBalance({
+        ...ref,
+        amount: state.balance,
+        idempotencyKey: key('withdraw'),
+      });
+      return outcome('withdraw', balance, result);
+    }
+
+    const fees = feesOf(state.fees);
+    const runway = clusterRunway({ balance, fees, load });
+    status.runwayDays = runway.runwayDays;
+    if (runway.runwayDays === null || runway.runwayDays >= settings.minRunwayDays) return null;
+    const target = topUpForRunway({
+      balance,
+      fees,
+      load,
+      targetRunwayDays: settings.targetRunwayDays,
+    });
+    if (target.amount === 0n) return null;
+    // Skip when the balance no longer needs a top-up (an earlier attempt was mined).
+    const floor = topUpForRunway({ balance, fees, load, targetRunwayDays: settings.minRunwayDays });
+    const result = await write.topUpCluster({
+      ...ref,
+      amount: target.amount.toString(),
+      skipIfBalanceAtLeast: floor.requiredBalance.toString(),
+      idempotencyKey: key('topup'),
+    });
+    return outcome('top up', target.amount, result);
+  }
+}
+
+function outcome(action: string, amount: bigint, result: WriteResult): string {
+  if (result.action === 'skipped') return `${action} skipped: ${result.reason}`;
+  const tx = result.tx;
+  if (tx.status === 'failed') {
+    throw ApplicationFailure.create({
+      type: tx.code,
+      message: `${action} of ${amount.toString()} wei failed: ${tx.message}`,
+      nonRetryable: !tx.retryable,
+    });
+  }
+  if (tx.status === 'reverted') {
+    throw ApplicationFailure.create({
+      type: 'ERR_TX_REVERTED',
+      message: `${action} of ${amount.toString()} wei reverted in ${tx.hash}: ${tx.revert?.summary ?? 'no reason'}`,
+      nonRetryable: true,
+    });
+  }
+  return `${action} ${amount.toString()} wei in ${tx.hash}`;
+}
+
+function feesOf(json: FeeParametersJson): FeeParameters {
+  return {
+    asset: json.asset,
+    operatorFees: json.operatorFees.map((fee, i) => parseAmount(fee, `operatorFees[${i}]`)),
+    networkFee: parseAmount(json.networkFee, 'networkFee'),
+    liquidationThresholdPeriod: json.liquidationThresholdPeriod,
+    minimumLiquidationCollateral: parseAmount(
+      json.minimumLiquidationCollateral,
+      'minimumLiquidationCollateral',
+    ),
+  };
+}
+
+function describe(error: unknown): string {
+  const cause = error instanceof ActivityFailure && error.cause ? error.cause : error;
+  const type = cause instanceof ApplicationFailure && cause.type ? `${cause.type}: ` : '';
+  return `${type}${cause instanceof Error ? cause.message : String(cause)}`;
+}
