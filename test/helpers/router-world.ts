@@ -79,7 +79,7 @@ export async function lifecycles(client: Client): Promise<LifecycleRow[]> {
     rows.push({
       workflowId: wf.workflowId,
       keyIndex: Number(wf.workflowId.split('/').pop()),
-      stage: String((attrs.DvtStage as unknown[] | undefined)?.[0] ?? ''),
+      stage: (attrs.DvtStage as string[] | undefined)?.[0] ?? '',
       status: wf.status.name,
       pubkey: ((attrs.DvtPubkey as unknown[] | undefined)?.[0] as string | undefined) ?? null,
     });
