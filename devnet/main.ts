@@ -2,11 +2,10 @@
  * `npm run devnet`: the local world on 127.0.0.1 with fixed ports (override with DEVNET_*_PORT).
  * Writes what it started to .devnet/state.json and stops everything on Ctrl-C.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { prepareRouterFiles, startRouterProcess } from './router-process.js';
 import { startDevnet } from './world.js';
-
-const NOT_BUILT_YET = ['the dvt-router worker (workflows issue): the world runs without a router'];
 
 function port(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -24,6 +23,8 @@ async function main(): Promise<void> {
   const stateDir = path.resolve('.devnet');
   mkdirSync(stateDir, { recursive: true });
   const startedAt = Date.now();
+  // The chain starts fresh every time, so Temporal's history of an earlier chain is dropped too.
+  rmSync(path.join(stateDir, 'temporal.db'), { force: true });
   const devnet = await startDevnet({
     ports: {
       rpc: port('DEVNET_RPC_PORT', 8545),
@@ -38,7 +39,6 @@ async function main(): Promise<void> {
   const state = {
     startedAt: new Date(startedAt).toISOString(),
     ...devnet.state,
-    notBuiltYet: NOT_BUILT_YET,
   };
   writeFileSync(statePath, JSON.stringify(state, null, 2) + '\n');
 
@@ -55,7 +55,20 @@ async function main(): Promise<void> {
   console.log(
     'Depositors stake 32 ETH every 10 s; trusted nodes vote credentials as deposits land.',
   );
-  for (const item of NOT_BUILT_YET) console.log(`Not built yet: ${item}`);
+
+  const routerDir = path.join(stateDir, 'router');
+  const files = await prepareRouterFiles(devnet, routerDir, {
+    env: { DVT_POOL_MONITOR_INTERVAL_SECONDS: '10' },
+  });
+  const worker = startRouterProcess(files.env);
+  worker.child.stdout?.on('data', (chunk: Buffer) =>
+    process.stdout.write(`[worker] ${chunk.toString()}`),
+  );
+  worker.child.stderr?.on('data', (chunk: Buffer) =>
+    process.stderr.write(`[worker] ${chunk.toString()}`),
+  );
+  console.log(`Router worker    pid ${worker.child.pid}; key files in ${routerDir} (devnet only)`);
+  console.log('Watch validators appear in the Temporal Web UI (query: DvtStage = "active").');
   console.log('Ctrl-C stops everything.');
 
   let stopping = false;
@@ -63,7 +76,10 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     console.log('stopping devnet');
-    void devnet.stop().then(() => process.exit(0));
+    void worker
+      .stop()
+      .then(() => devnet.stop())
+      .then(() => process.exit(0));
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

@@ -5,7 +5,7 @@
  * `DVT_*_FILE` variables. The process is supervised, so it never outlives the devnet.
  */
 import type { ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -47,10 +47,12 @@ export async function prepareRouterFiles(
   writeFileSync(signerKeyFile, `${devnet.wallet(DEVNET_ACCOUNTS.router).privateKey}\n`, {
     mode: 0o600,
   });
-  const password = randomBytes(24).toString('base64url');
-  writeFileSync(passwordFile, `${password}\n`, { mode: 0o600 });
-  if (!existsSync(keystoreFile)) {
+  // A key store and its password are made together, once; a later start reuses both.
+  if (!existsSync(keystoreFile) || !existsSync(passwordFile)) {
+    const password = randomBytes(24).toString('base64url');
+    writeFileSync(passwordFile, `${password}\n`, { mode: 0o600 });
     const mnemonic = options.mnemonic ?? Mnemonic.fromEntropy(randomBytes(32)).phrase;
+    rmSync(keystoreFile, { force: true });
     await importMnemonic({
       mnemonic,
       password,
