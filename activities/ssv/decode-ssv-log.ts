@@ -3,7 +3,7 @@
  * shares bytes of `ValidatorAdded` are not kept: the index does not need them and they are large.
  */
 import { Interface, hexlify, type Log } from 'ethers';
-import type { ClusterJson } from '../../domain/ssv/cluster.js';
+import { clusterJsonFromAbi } from '../../domain/ssv/cluster.js';
 import type { SsvOwnerEvent } from '../../domain/ssv/cluster-index.js';
 import { SSV_NETWORK_EVENTS_ABI } from '../abi/ssv-network.js';
 
@@ -32,23 +32,6 @@ interface Args {
   getValue(name: string): unknown;
 }
 
-function clusterJson(value: unknown): ClusterJson {
-  const [validatorCount, networkFeeIndex, index, active, balance] = value as [
-    bigint,
-    bigint,
-    bigint,
-    boolean,
-    bigint,
-  ];
-  return {
-    validatorCount: Number(validatorCount),
-    networkFeeIndex: networkFeeIndex.toString(),
-    index: index.toString(),
-    active,
-    balance: balance.toString(),
-  };
-}
-
 const ids = (args: Args): number[] => (args.getValue('operatorIds') as bigint[]).map(Number);
 const key = (args: Args): string => hexlify(args.getValue('publicKey') as string).toLowerCase();
 
@@ -72,7 +55,7 @@ export function decodeSsvOwnerLog(log: Log): SsvOwnerEvent | null {
         owner,
         operatorIds: ids(args),
         publicKey: key(args),
-        cluster: clusterJson(args.getValue('cluster')),
+        cluster: clusterJsonFromAbi(args.getValue('cluster')),
       };
     case 'ValidatorExited':
       return {
@@ -90,7 +73,7 @@ export function decodeSsvOwnerLog(log: Log): SsvOwnerEvent | null {
         owner,
         operatorIds: ids(args),
         value: (args.getValue('value') as bigint).toString(),
-        cluster: clusterJson(args.getValue('cluster')),
+        cluster: clusterJsonFromAbi(args.getValue('cluster')),
       };
     case 'ClusterLiquidated':
     case 'ClusterReactivated':
@@ -99,7 +82,7 @@ export function decodeSsvOwnerLog(log: Log): SsvOwnerEvent | null {
         ...position,
         owner,
         operatorIds: ids(args),
-        cluster: clusterJson(args.getValue('cluster')),
+        cluster: clusterJsonFromAbi(args.getValue('cluster')),
       };
     case 'ClusterMigratedToETH':
       return {
@@ -110,7 +93,7 @@ export function decodeSsvOwnerLog(log: Log): SsvOwnerEvent | null {
         ethDeposited: (args.getValue('ethDeposited') as bigint).toString(),
         ssvRefunded: (args.getValue('ssvRefunded') as bigint).toString(),
         effectiveBalance: Number(args.getValue('effectiveBalance')),
-        cluster: clusterJson(args.getValue('cluster')),
+        cluster: clusterJsonFromAbi(args.getValue('cluster')),
       };
     case 'ClusterBalanceUpdated':
       return {
@@ -120,7 +103,7 @@ export function decodeSsvOwnerLog(log: Log): SsvOwnerEvent | null {
         operatorIds: ids(args),
         oracleBlockNumber: Number(args.getValue('blockNum')),
         effectiveBalance: Number(args.getValue('effectiveBalance')),
-        cluster: clusterJson(args.getValue('cluster')),
+        cluster: clusterJsonFromAbi(args.getValue('cluster')),
       };
     case 'FeeRecipientAddressUpdated':
       return {

@@ -15,6 +15,7 @@ import {
 } from 'ethers';
 
 import { clusterKeyHash } from '../../domain/ssv/cluster-hash.js';
+import { clusterJsonFromAbi } from '../../domain/ssv/cluster.js';
 import { fetchSsvLogs, type SsvLog } from '../operators/ssv-network-logs.js';
 
 /** What the index knows about an operator. */
@@ -110,23 +111,6 @@ export interface MakeSsvChainIndexParameters {
   ssvNetwork: string;
   networkInterface: Interface;
   fromBlock: number;
-}
-
-function structOf(value: unknown): IndexedClusterStruct {
-  const [validatorCount, networkFeeIndex, index, active, balance] = value as [
-    bigint,
-    bigint,
-    bigint,
-    boolean,
-    bigint,
-  ];
-  return {
-    validatorCount: Number(validatorCount),
-    networkFeeIndex: networkFeeIndex.toString(),
-    index: index.toString(),
-    active,
-    balance: balance.toString(),
-  };
 }
 
 /** Makes the index; nothing is read until the first `ingest()`. */
@@ -252,7 +236,7 @@ export function makeSsvChainIndex({
     const owner = getAddress(args.getValue('owner') as string);
     const operatorIds = ids();
     const clusterHash = clusterKeyHash(owner, operatorIds);
-    const struct = structOf(args[clusterArg]);
+    const struct: IndexedClusterStruct = clusterJsonFromAbi(args[clusterArg]);
     const existing = data.clusters.get(clusterHash);
     data.clusters.set(clusterHash, {
       id: existing?.id ?? data.clusters.size + 1,

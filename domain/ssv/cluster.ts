@@ -29,6 +29,27 @@ export interface ClusterJson {
   balance: string;
 }
 
+/**
+ * The `Cluster` tuple as ethers decodes it from an event or call, `(uint32, uint64, uint64, bool,
+ * uint256)` in ABI order, in its JSON form.
+ */
+export function clusterJsonFromAbi(value: unknown): ClusterJson {
+  const [validatorCount, networkFeeIndex, index, active, balance] = value as [
+    bigint,
+    bigint,
+    bigint,
+    boolean,
+    bigint,
+  ];
+  return {
+    validatorCount: Number(validatorCount),
+    networkFeeIndex: networkFeeIndex.toString(),
+    index: index.toString(),
+    active,
+    balance: balance.toString(),
+  };
+}
+
 /** Which ledger holds the cluster: v2 ETH fees or the legacy SSV-token ledger (§1.4). */
 export type ClusterVersion = 'eth' | 'ssv';
 

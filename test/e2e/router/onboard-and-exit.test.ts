@@ -6,6 +6,13 @@
  * in the worker's log.
  */
 import { deriveEth2ValidatorKeys, deriveKeyFromMnemonic } from '@chainsafe/bls-keygen';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import proto from '@temporalio/proto';
+
+// The package is CommonJS; its named exports are not visible to ESM.
+const { temporal } = proto;
 import { Contract, Interface, Mnemonic } from 'ethers';
 import { SSV_NETWORK_ABI } from '../../../activities/abi/ssv-network.js';
 import { latestClusterFromLogs } from '../../../devnet/deploy/ssv-cluster.js';
@@ -26,6 +33,7 @@ const MNEMONIC =
   'emotion problem need nice museum proud room sell field impact ankle poet child video ' +
   'luggage awful next trophy engine forest price average husband exotic';
 const TARGET_RUNWAY_DAYS = 30;
+const HISTORIES_DIR = fileURLToPath(new URL('../../fixtures/histories/', import.meta.url));
 const BLOCKS_PER_DAY = 7200n;
 
 let world: RouterWorld;
@@ -191,9 +199,30 @@ describe('dvt-router on the devnet', () => {
       );
     }
     const texts: string[] = [world.allOutput()];
+    const recorded = new Set<string>();
     for await (const wf of world.client.workflow.list()) {
       texts.push(JSON.stringify(wf.searchAttributes), JSON.stringify(wf.memo ?? null));
       const history = await world.client.workflow.getHandle(wf.workflowId, wf.runId).fetchHistory();
+      // DVT_RECORD_HISTORIES=1 refreshes the histories CI replays (test/workflows/replay.test.ts):
+      // one run of each workflow type, a closed one where there is one (an open run's history
+      // replays just as well, up to its last event).
+      const closed = wf.status.name === 'COMPLETED';
+      if (
+        process.env.DVT_RECORD_HISTORIES &&
+        !recorded.has(`${wf.type}/closed`) &&
+        (closed || !recorded.has(wf.type))
+      ) {
+        recorded.add(closed ? `${wf.type}/closed` : wf.type);
+        writeFileSync(
+          path.join(HISTORIES_DIR, `${wf.type}.json`),
+          JSON.stringify({
+            workflowId: wf.workflowId,
+            historyBase64: Buffer.from(
+              temporal.api.history.v1.History.encode(history).finish(),
+            ).toString('base64'),
+          }),
+        );
+      }
       texts.push(
         JSON.stringify(history, (_key, value: unknown) =>
           value instanceof Uint8Array ? Buffer.from(value).toString('utf8') : value,

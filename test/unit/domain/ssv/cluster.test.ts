@@ -1,6 +1,7 @@
 import {
   NEW_CLUSTER,
   clusterFromJson,
+  clusterJsonFromAbi,
   clusterIdOf,
   clusterToJson,
   isClusterSize,
@@ -69,5 +70,17 @@ describe('cluster ids and structs', () => {
     expect(() => clusterFromJson({ ...clusterToJson(NEW_CLUSTER), balance: '1e18' })).toThrow(
       'cluster.balance is not a decimal integer string. Pass amounts as base-10 strings of wei, e.g. "32000000000000000000".',
     );
+  });
+});
+
+describe('clusterJsonFromAbi', () => {
+  it('turns the decoded (uint32, uint64, uint64, bool, uint256) tuple into its JSON form', () => {
+    expect(clusterJsonFromAbi([3n, 123n, 456n, true, 10n ** 18n])).toEqual({
+      validatorCount: 3,
+      networkFeeIndex: '123',
+      index: '456',
+      active: true,
+      balance: '1000000000000000000',
+    });
   });
 });
