@@ -17,6 +17,7 @@ import { makeTxEngine } from '../activities/chain/tx-engine.js';
 import { createKeysActivities } from '../activities/keys/index.js';
 import { createLifecycleActivities } from '../activities/router/lifecycle-activities.js';
 import { createMonitorActivities } from '../activities/router/monitor-activities.js';
+import { makeOwnerIndex } from '../activities/ssv/cluster-index-sync.js';
 import { ensurePoolMonitorSchedule } from '../client/schedules.js';
 import { DEFAULT_GAS_POLICY } from '../domain/tx/fee-policy.js';
 import { workflowIds } from '../workflows/definitions.js';
@@ -56,6 +57,8 @@ export function createActivities(clients: Clients, config: WorkerConfig, setting
   });
   const submitDeps = { chainId: clients.chainId, settings: settings.signer, taskQueue };
   const submit = makeSignerSubmit(submitDeps);
+  // One owner index per worker, shared: each separate cache would rescan from the deploy block.
+  const ownerIndex = makeOwnerIndex(clients.clusterIndex);
   const feeCapWei = config.DVT_OPERATOR_FEE_CAP_WEI;
   return {
     ...createChainActivities({ engine }),
@@ -64,6 +67,7 @@ export function createActivities(clients: Clients, config: WorkerConfig, setting
       pool: clients.pool,
       ssv: clients.ssvNetwork,
       indexSync: clients.clusterIndex,
+      ownerIndex,
       ssvApi: clients.ssvApi,
       beacon: clients.beacon,
       keys,
@@ -85,7 +89,12 @@ export function createActivities(clients: Clients, config: WorkerConfig, setting
     ...createMonitorActivities({
       pool: { address: pool, adapter: clients.pool },
       keys,
-      ssv: { network: clients.ssvNetwork, indexSync: clients.clusterIndex, api: clients.ssvApi },
+      ssv: {
+        network: clients.ssvNetwork,
+        indexSync: clients.clusterIndex,
+        ownerIndex,
+        api: clients.ssvApi,
+      },
       beacon: clients.beacon,
       chain: clients.provider,
       submitTransaction: submit,

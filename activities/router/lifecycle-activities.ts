@@ -37,7 +37,8 @@ import type {
   SubmitBatchItemParameters,
 } from './lifecycle-contract.js';
 import { makeExecuteBatch } from './lifecycle-batch.js';
-import { errorData, makeIndexCache, type LifecycleActivityDeps } from './lifecycle-deps.js';
+import { makeOwnerIndex } from '../ssv/cluster-index-sync.js';
+import { errorData, type LifecycleActivityDeps } from './lifecycle-deps.js';
 
 export type {
   LifecycleActivityDeps,
@@ -85,7 +86,7 @@ export function createLifecycleActivities(deps: LifecycleActivityDeps) {
     );
   }
   const taskQueue = settings.taskQueue ?? TASK_QUEUE;
-  const freshIndex = makeIndexCache(deps.indexSync);
+  const freshIndex = deps.ownerIndex ?? makeOwnerIndex(deps.indexSync);
   const executeBatch = makeExecuteBatch(deps, freshIndex);
 
   function checkPool(poolAddress: string): void {

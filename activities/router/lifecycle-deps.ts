@@ -6,7 +6,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { DvtError, errorCodes, type DvtErrorCode } from '../../domain/errors.js';
 import type { ClusterSize } from '../../domain/ssv/cluster.js';
-import type { ClusterIndexState } from '../../domain/ssv/cluster-index.js';
 import type { BatcherSettings } from '../../workflows/batcher.js';
 import type { ClusterKeeperSettings } from '../../workflows/cluster-keeper.js';
 import type { BeaconClient } from '../beacon/beacon-client.js';
@@ -14,7 +13,7 @@ import type { SubmitTransaction } from '../chain/submit.js';
 import type { KeysActivities } from '../keys/index.js';
 import type { PoolAdapter } from '../pool/pool-adapter.js';
 import type { SsvApiClient } from '../ssv/ssv-api-client.js';
-import type { ClusterIndexSync, ClusterIndexSyncState } from '../ssv/cluster-index-sync.js';
+import type { ClusterIndexSync, OwnerIndex } from '../ssv/cluster-index-sync.js';
 import type { SsvNetworkClient } from '../ssv/ssv-network-client.js';
 import type { BatchItemError } from './lifecycle-contract.js';
 
@@ -66,6 +65,8 @@ export interface LifecycleActivityDeps {
    * The synced state is kept in memory and brought up to the head before each use.
    */
   indexSync: ClusterIndexSync;
+  /** The worker's shared owner index (`makeOwnerIndex`); one of its own when omitted. */
+  ownerIndex?: OwnerIndex;
   ssvApi: SsvApiClient;
   beacon: BeaconClient;
   /** The keys activities, called as plain functions (key material never leaves them). */
@@ -83,18 +84,6 @@ export function makeLock(): <T>(task: () => Promise<T>) => Promise<T> {
     tail = run.catch(() => undefined);
     return run;
   };
-}
-
-/** The owner index, synced to the head on every call; syncs never overlap. */
-export function makeIndexCache(indexSync: ClusterIndexSync): () => Promise<ClusterIndexState> {
-  const lock = makeLock();
-  let state: ClusterIndexSyncState | null = null;
-  return () =>
-    lock(async () => {
-      const result = await indexSync.sync(state);
-      state = result.state;
-      return state.index;
-    });
 }
 
 /** A per-item error from a code, its retry class taken from the code. */

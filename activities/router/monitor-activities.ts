@@ -58,7 +58,11 @@ import { withFailures } from '../failure.js';
 import { hostOf } from '../http/upstream-http.js';
 import type { KeysActivities } from '../keys/index.js';
 import type { PoolAdapter } from '../pool/pool-adapter.js';
-import type { ClusterIndexSync, ClusterIndexSyncState } from '../ssv/cluster-index-sync.js';
+import {
+  makeOwnerIndex,
+  type ClusterIndexSync,
+  type OwnerIndex,
+} from '../ssv/cluster-index-sync.js';
 import { toOperatorCandidate, type ApiOperator, type SsvApiClient } from '../ssv/ssv-api-client.js';
 import type { PreparedSsvCall, SsvNetworkClient } from '../ssv/ssv-network-client.js';
 import { makeKeyScanner } from './monitor-key-scan.js';
@@ -101,6 +105,8 @@ export interface MonitorActivitiesDeps {
     network: SsvNetworkClient;
     /** `makeClusterIndexSync` of the same owner. */
     indexSync: ClusterIndexSync;
+    /** The worker's shared owner index (`makeOwnerIndex`); one of its own when omitted. */
+    ownerIndex?: OwnerIndex;
     /** `makeSsvApiClient`. */
     api: SsvApiClient;
   };
@@ -161,19 +167,7 @@ export function createMonitorActivities(deps: MonitorActivitiesDeps) {
   });
   const temporal = (): Client => deps.temporalClient ?? getClient();
 
-  // The owner index is a fold of SSVNetwork logs: kept per process and synced to the head before
-  // every use (the chain stays the truth; the cache only saves rescanning old blocks).
-  let indexState: ClusterIndexSyncState | null = null;
-  let indexQueue: Promise<unknown> = Promise.resolve();
-  function syncIndex(): Promise<ClusterIndexState> {
-    const run = indexQueue.then(async () => {
-      const { state } = await indexSync.sync(indexState);
-      indexState = state;
-      return state.index;
-    });
-    indexQueue = run.catch(() => undefined);
-    return run;
-  }
+  const syncIndex = deps.ssv.ownerIndex ?? makeOwnerIndex(indexSync);
 
   function checkPool(pool: string): string {
     const lower = normalizeAddress(pool, 'pool');

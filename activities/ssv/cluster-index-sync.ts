@@ -152,3 +152,26 @@ export function makeClusterIndexSync(deps: ClusterIndexSyncDeps) {
 
 /** An owner-index synchroniser. */
 export type ClusterIndexSync = ReturnType<typeof makeClusterIndexSync>;
+
+/** The owner index kept in memory and synced to the head on every call. */
+export type OwnerIndex = () => Promise<ClusterIndexState>;
+
+/**
+ * The owner's cluster index, kept per process and brought up to the chain head before every use
+ * (the chain stays the truth; the cache only saves rescanning old blocks). Syncs never overlap.
+ * Build one per worker and share it: every consumer of a separate one rescans from the deploy
+ * block.
+ */
+export function makeOwnerIndex(indexSync: ClusterIndexSync): OwnerIndex {
+  let state: ClusterIndexSyncState | null = null;
+  let queue: Promise<unknown> = Promise.resolve();
+  return () => {
+    const run = queue.then(async () => {
+      const result = await indexSync.sync(state);
+      state = result.state;
+      return state.index;
+    });
+    queue = run.catch(() => undefined);
+    return run;
+  };
+}
