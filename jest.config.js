@@ -21,6 +21,7 @@ export default {
       displayName: 'workflows',
       testMatch: ['<rootDir>/test/workflows/**/*.test.ts'],
       setupFiles: ['<rootDir>/test/helpers/quiet-runtime.ts'],
+      setupFilesAfterEnv: ['<rootDir>/test/helpers/workflow-timeout.ts'],
     },
     {
       ...shared,

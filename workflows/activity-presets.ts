@@ -2,7 +2,11 @@
  * Named activity option presets (STYLE.md rule 9): every activity call uses one of these, so
  * timeouts and retries are chosen once and read the same everywhere.
  */
-import type { ActivityOptions } from '@temporalio/workflow';
+import type {
+  ActivityFunction,
+  ActivityFunctionWithOptions,
+  ActivityOptions,
+} from '@temporalio/workflow';
 import { NON_RETRYABLE_CODES } from '../domain/errors.js';
 
 const nonRetryableErrorTypes = [...NON_RETRYABLE_CODES];
@@ -93,3 +97,16 @@ export const CLIENT_OP: ActivityOptions = {
     nonRetryableErrorTypes,
   },
 };
+
+/**
+ * One activity call with a single-line summary that the Temporal UI shows beside it in the event
+ * history ("deposit 1 ETH for key 7"). Summaries name keys, pubkeys, kinds, amounts and nonces;
+ * never a secret.
+ */
+export function summarized<F extends ActivityFunction>(
+  activity: ActivityFunctionWithOptions<F>,
+  summary: string,
+  ...args: Parameters<F>
+): Promise<Awaited<ReturnType<F>>> {
+  return activity.executeWithOptions({ summary }, args);
+}

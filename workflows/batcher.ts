@@ -38,7 +38,7 @@ import type {
   BatchItemResult,
   BatchKind,
 } from '../activities/router/lifecycle-contract.js';
-import { CHAIN_WRITE } from './activity-presets.js';
+import { CHAIN_WRITE, summarized } from './activity-presets.js';
 import { batcherStatus, batchItemResult, batchSubmit } from './definitions.js';
 
 export interface BatcherSettings {
@@ -183,7 +183,12 @@ export async function batcher(input: BatcherInput): Promise<{ batches: number }>
     log.info('executing batch', { kind, key, batchId, items: items.length });
     let results: BatchItemResult[];
     try {
-      results = await batch.executeBatch({ kind, key, batchId, items });
+      results = await summarized(batch.executeBatch, `${kind} batch of ${items.length}`, {
+        kind,
+        key,
+        batchId,
+        items,
+      });
     } catch (error) {
       const failure = describeFailure(error);
       log.error('batch failed', { kind, key, batchId, code: failure.code });

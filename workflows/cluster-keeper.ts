@@ -37,7 +37,7 @@ import {
   type ClusterLoad,
   type FeeParameters,
 } from '../domain/ssv/runway.js';
-import { CHAIN_WRITE, READ } from './activity-presets.js';
+import { CHAIN_WRITE, READ, summarized } from './activity-presets.js';
 import { clusterKeeperStatus, wakeClusterKeeper, type ClusterKeeperStatus } from './definitions.js';
 
 /** How a keeper funds its cluster. */
@@ -92,7 +92,10 @@ export async function clusterKeeper(input: ClusterKeeperInput): Promise<never> {
   for (let round = 0; round < settings.roundsPerRun; round++) {
     woken = false;
     try {
-      const state = await read.readClusterState({ owner, operatorIds });
+      const state = await summarized(read.readClusterState, 'read the cluster', {
+        owner,
+        operatorIds,
+      });
       status.lastCheckedAt = Date.now();
       status.asset = state.asset;
       status.validatorCount = state.validatorCount;
@@ -140,11 +143,15 @@ export async function clusterKeeper(input: ClusterKeeperInput): Promise<never> {
         load: ethLoad,
         targetRunwayDays: settings.targetRunwayDays,
       });
-      const result = await write.migrateClusterToEth({
-        ...ref,
-        amount: amount.toString(),
-        idempotencyKey: key('migrate'),
-      });
+      const result = await summarized(
+        write.migrateClusterToEth,
+        `migrate to ETH with ${amount} wei`,
+        {
+          ...ref,
+          amount: amount.toString(),
+          idempotencyKey: key('migrate'),
+        },
+      );
       return outcome('migrate to ETH', amount, result);
     }
 
@@ -156,7 +163,7 @@ export async function clusterKeeper(input: ClusterKeeperInput): Promise<never> {
         load,
         targetRunwayDays: settings.targetRunwayDays,
       });
-      const result = await write.reactivateCluster({
+      const result = await summarized(write.reactivateCluster, `reactivate with ${amount} wei`, {
         ...ref,
         amount: amount.toString(),
         idempotencyKey: key('reactivate'),
@@ -166,11 +173,15 @@ export async function clusterKeeper(input: ClusterKeeperInput): Promise<never> {
 
     if (state.validatorCount === 0) {
       if (!settings.withdrawWhenEmpty || balance === 0n) return null;
-      const result = await write.withdrawClusterBalance({
-        ...ref,
-        amount: state.balance,
-        idempotencyKey: key('withdraw'),
-      });
+      const result = await summarized(
+        write.withdrawClusterBalance,
+        `withdraw ${state.balance} wei`,
+        {
+          ...ref,
+          amount: state.balance,
+          idempotencyKey: key('withdraw'),
+        },
+      );
       return outcome('withdraw', balance, result);
     }
 
@@ -187,7 +198,7 @@ export async function clusterKeeper(input: ClusterKeeperInput): Promise<never> {
     if (target.amount === 0n) return null;
     // Skip when the balance no longer needs a top-up (an earlier attempt was mined).
     const floor = topUpForRunway({ balance, fees, load, targetRunwayDays: settings.minRunwayDays });
-    const result = await write.topUpCluster({
+    const result = await summarized(write.topUpCluster, `top up ${target.amount} wei`, {
       ...ref,
       amount: target.amount.toString(),
       skipIfBalanceAtLeast: floor.requiredBalance.toString(),

@@ -57,6 +57,13 @@ export interface ExitRequest {
   source: string;
 }
 
+/**
+ * Sources whose exit is already under way when the request arrives: the pool's own EIP-7002
+ * request (StaFi `pectra` ejections) and an exit the beacon chain already shows. A lifecycle sends
+ * nothing for these; it awaits the exit on the beacon chain and offboards.
+ */
+export const EXIT_STARTED_ELSEWHERE: readonly string[] = ['pool-eip7002', 'beacon'];
+
 /** Asks a lifecycle to exit its validator; accepted once, later calls return the same answer. */
 export const requestExit = defineUpdate<{ accepted: boolean; stage: string }, [ExitRequest]>(
   'requestExit',

@@ -25,7 +25,7 @@ import { bumpFees, type GasPolicy } from '../domain/tx/fee-policy.js';
 import { errorCodes, type DvtErrorCode } from '../domain/errors.js';
 import type { ChainActivities } from '../activities/chain/index.js';
 import type { SignedTx, TxPlan, TxRequest } from '../activities/chain/tx-engine.js';
-import { AWAIT_TX, BROADCAST, PLAN, READ } from './activity-presets.js';
+import { AWAIT_TX, BROADCAST, PLAN, READ, summarized } from './activity-presets.js';
 import { signerStatus, submitTx } from './definitions.js';
 
 export interface SignerSettings {
@@ -142,7 +142,11 @@ export async function signer(input: SignerInput): Promise<void> {
 
   async function plan(request: TxRequest): Promise<TxPlan & { decision: { action: 'send' } }> {
     for (;;) {
-      const planned = await planner.planTransaction(request);
+      const planned = await summarized(
+        planner.planTransaction,
+        `simulate ${request.kind}`,
+        request,
+      );
       if (planned.decision.action === 'send') {
         if (planned.decision.aboveCap) {
           log.warn('sending above the fee cap', {
@@ -163,7 +167,8 @@ export async function signer(input: SignerInput): Promise<void> {
 
   async function execute(request: TxRequest, attemptsLeft = 2): Promise<TxResult> {
     const planned = await plan(request);
-    const nonce = nextNonce ?? (await read.readPendingNonce(account));
+    const nonce =
+      nextNonce ?? (await summarized(read.readPendingNonce, 'read the pending nonce', account));
     let fees = {
       maxFeePerGas: planned.decision.maxFeePerGas,
       maxPriorityFeePerGas: planned.decision.maxPriorityFeePerGas,
@@ -171,7 +176,12 @@ export async function signer(input: SignerInput): Promise<void> {
     const versions: SignedTx[] = [];
     const signNew = async (): Promise<void> => {
       versions.push(
-        await read.signTransaction({ request, nonce, ...fees, gasLimit: planned.gasLimit }),
+        await summarized(read.signTransaction, `sign ${request.kind} nonce ${nonce}`, {
+          request,
+          nonce,
+          ...fees,
+          gasLimit: planned.gasLimit,
+        }),
       );
       current = {
         idempotencyKey: request.idempotencyKey,
@@ -183,15 +193,23 @@ export async function signer(input: SignerInput): Promise<void> {
     await signNew();
     for (;;) {
       const newest = versions[versions.length - 1] as SignedTx;
-      await send.broadcastTransaction(newest.raw);
-      const outcome = await wait.awaitTransaction({
-        request,
-        nonce,
-        versions: versions.map(({ hash, raw }) => ({ hash, raw })),
-        confirmations: settings.confirmations,
-        stuckAfterMs: settings.stuckAfterMs,
-        pollMs: settings.pollMs,
-      });
+      await summarized(
+        send.broadcastTransaction,
+        `broadcast ${request.kind} nonce ${nonce} v${versions.length}`,
+        newest.raw,
+      );
+      const outcome = await summarized(
+        wait.awaitTransaction,
+        `await ${request.kind} nonce ${nonce}`,
+        {
+          request,
+          nonce,
+          versions: versions.map(({ hash, raw }) => ({ hash, raw })),
+          confirmations: settings.confirmations,
+          stuckAfterMs: settings.stuckAfterMs,
+          pollMs: settings.pollMs,
+        },
+      );
       if (outcome.status === 'mined' || outcome.status === 'reverted') {
         nextNonce = nonce + 1;
         return {
@@ -232,7 +250,11 @@ export async function signer(input: SignerInput): Promise<void> {
       }
       // stuck: replace at the same nonce with higher fees, unless that would break the cap
       // before the deadline (then keep waiting for the current versions).
-      const fresh = await planner.planTransaction(request);
+      const fresh = await summarized(
+        planner.planTransaction,
+        `re-plan stuck ${request.kind} nonce ${nonce}`,
+        request,
+      );
       const quote =
         fresh.decision.action === 'send'
           ? {

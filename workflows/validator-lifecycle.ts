@@ -25,6 +25,7 @@ import {
   continueAsNew,
   isCancellation,
   log,
+  patched,
   proxyActivities,
   setHandler,
   sleep,
@@ -41,6 +42,7 @@ import {
   type Stage,
 } from '../domain/lifecycle/stages.js';
 import { errorCodes, type DvtErrorCode } from '../domain/errors.js';
+import type { PubkeyStatus } from '../domain/plan/pubkey-status.js';
 import type {
   BatchActivities,
   BatchItem,
@@ -51,8 +53,9 @@ import type {
   ExitPath,
   LifecycleActivities,
 } from '../activities/router/lifecycle-contract.js';
-import { CHAIN_WRITE, READ, READ_FEW } from './activity-presets.js';
+import { CHAIN_WRITE, READ, READ_FEW, summarized } from './activity-presets.js';
 import {
+  EXIT_STARTED_ELSEWHERE,
   batchItemResult,
   lifecycleStatus,
   migrate,
@@ -426,9 +429,7 @@ export async function validatorLifecycle(input: LifecycleInput): Promise<Lifecyc
     for (;;) {
       const result = settings.batching
         ? await viaBatcher(kind, key, item)
-        : ((await write.executeBatch({ kind, key, batchId: itemKey, items: [item] })).find(
-            (r) => r.itemKey === itemKey,
-          ) ?? missingResult(itemKey));
+        : await unbatched(kind, key, item);
       if (result.outcome !== 'failed') {
         lastError = null;
         log.info('write finished', { kind, itemKey, outcome: result.outcome });
@@ -457,6 +458,19 @@ export async function validatorLifecycle(input: LifecycleInput): Promise<Lifecyc
     }
   }
 
+  async function unbatched(
+    kind: BatchKind,
+    key: string,
+    item: BatchItem,
+  ): Promise<BatchItemResult> {
+    const results = await summarized(
+      write.executeBatch,
+      `${kind} for key ${keyIndex} (unbatched)`,
+      { kind, key, batchId: item.itemKey, items: [item] },
+    );
+    return results.find((r) => r.itemKey === item.itemKey) ?? missingResult(item.itemKey);
+  }
+
   async function viaBatcher(
     kind: BatchKind,
     key: string,
@@ -466,7 +480,12 @@ export async function validatorLifecycle(input: LifecycleInput): Promise<Lifecyc
     awaitedResult = null;
     try {
       for (;;) {
-        await read.submitBatchItem({ kind, key, item, replyTo: workflowId });
+        await summarized(read.submitBatchItem, `queue ${kind} for key ${keyIndex}`, {
+          kind,
+          key,
+          item,
+          replyTo: workflowId,
+        });
         waitingFor = `${kind} batch result`;
         if (await condition(() => awaitedResult !== null, settings.batchResultTimeoutMs)) {
           waitingFor = null;
@@ -484,11 +503,15 @@ export async function validatorLifecycle(input: LifecycleInput): Promise<Lifecyc
     let delay = settings.retry.initialMs;
     for (;;) {
       try {
-        const selection = await readFew.selectOperators({
-          keyIndex,
-          pubkey: requirePubkey(),
-          avoidOperatorIds: avoid,
-        });
+        const selection = await summarized(
+          readFew.selectOperators,
+          `choose operators for key ${keyIndex}`,
+          {
+            keyIndex,
+            pubkey: requirePubkey(),
+            avoidOperatorIds: avoid,
+          },
+        );
         if (selection.ok) {
           lastError = null;
           return { ids: selection.operatorIds, clusterId: selection.clusterId };
@@ -506,8 +529,24 @@ export async function validatorLifecycle(input: LifecycleInput): Promise<Lifecyc
     }
   }
 
+  function poolStatus(): Promise<{ status: PubkeyStatus }> {
+    return summarized(read.readPubkeyStatus, `pool status of key ${keyIndex}`, {
+      pool,
+      pubkey: requirePubkey(),
+    });
+  }
+
+  function wakeKeeper(ids: number[]): Promise<void> {
+    return summarized(read.notifyClusterKeeper, `wake keeper of cluster ${ids.join(',')}`, {
+      owner,
+      operatorIds: ids,
+    });
+  }
+
   async function readBeacon(): Promise<Omit<BeaconValidatorView, 'found'>> {
-    const view = await read.readValidatorOnBeacon({ pubkey: requirePubkey() });
+    const view = await summarized(read.readValidatorOnBeacon, `beacon state of key ${keyIndex}`, {
+      pubkey: requirePubkey(),
+    });
     if (view.found && view.index !== undefined) validatorIndex = view.index;
     return view.found ? view : {};
   }
@@ -515,14 +554,20 @@ export async function validatorLifecycle(input: LifecycleInput): Promise<Lifecyc
   // ---- stages ---------------------------------------------------------------------------------
 
   async function generate(): Promise<Stage> {
-    const derived = await read.deriveValidatorPubkey({ keyIndex });
+    const derived = await summarized(
+      read.deriveValidatorPubkey,
+      `derive pubkey of key ${keyIndex}`,
+      {
+        keyIndex,
+      },
+    );
     pubkey = derived.pubkey.toLowerCase();
     upsertSearchAttributes([{ key: searchAttributes.pubkey, value: pubkey }]);
     return 'deposit';
   }
 
   async function deposit(): Promise<Stage> {
-    const { status } = await read.readPubkeyStatus({ pool, pubkey: requirePubkey() });
+    const { status } = await poolStatus();
     if (status !== 'uninitial') {
       log.info('already deposited; skipping', { status });
       return 'await_credentials';
@@ -534,7 +579,7 @@ export async function validatorLifecycle(input: LifecycleInput): Promise<Lifecyc
 
   async function awaitCredentials(): Promise<Stage> {
     return pollWithBackoff('credentials vote', settings.credentialsPoll, async () => {
-      const { status } = await read.readPubkeyStatus({ pool, pubkey: requirePubkey() });
+      const { status } = await poolStatus();
       if (status === 'match' || status === 'staking') return 'onboard';
       if (status === 'unmatch') return 'credentials_rejected';
       return undefined;
@@ -546,7 +591,7 @@ export async function validatorLifecycle(input: LifecycleInput): Promise<Lifecyc
     // Keyed by owner, not cluster: every registration signs the owner's next nonce, so one batcher
     // per owner serializes them across the fleet (two clusters cannot sign the same nonce).
     await writeItem('ssv.register', owner, `register-${clusterGeneration}`, ids);
-    await read.notifyClusterKeeper({ owner, operatorIds: ids });
+    await wakeKeeper(ids);
   }
 
   async function onboard(): Promise<Stage> {
@@ -559,7 +604,7 @@ export async function validatorLifecycle(input: LifecycleInput): Promise<Lifecyc
   }
 
   async function stake(): Promise<Stage> {
-    const { status } = await read.readPubkeyStatus({ pool, pubkey: requirePubkey() });
+    const { status } = await poolStatus();
     if (status === 'staking') {
       log.info('already staked; skipping', { status });
       return 'await_activation';
@@ -594,7 +639,7 @@ export async function validatorLifecycle(input: LifecycleInput): Promise<Lifecyc
       await writeItem('ssv.remove', requireCluster(), `remove-${clusterGeneration}`, [
         ...operatorIds,
       ]);
-      await read.notifyClusterKeeper({ owner, operatorIds });
+      await wakeKeeper(operatorIds);
       m.phase = 'cool-down';
       m.coolDownUntil = Date.now() + settings.migrationCoolDownMs;
     }
@@ -649,6 +694,16 @@ export async function validatorLifecycle(input: LifecycleInput): Promise<Lifecyc
   }
 
   async function exit(): Promise<Stage> {
+    if (
+      exitRequest &&
+      EXIT_STARTED_ELSEWHERE.includes(exitRequest.source) &&
+      patched('exit-started-elsewhere')
+    ) {
+      log.info('exit started outside the router; awaiting it on the beacon chain', {
+        source: exitRequest.source,
+      });
+      return 'await_exit';
+    }
     // An exit before activation + SHARD_COMMITTEE_PERIOD is refused by the beacon chain, and on
     // the SSV path silently: wait until the chain would accept it (beacon-and-keys spec §11).
     await pollWithBackoff(
@@ -669,14 +724,18 @@ export async function validatorLifecycle(input: LifecycleInput): Promise<Lifecyc
       });
     }
     await gate('exit');
-    const outcome = await write.submitExit({
-      keyIndex,
-      pubkey: requirePubkey(),
-      validatorIndex,
-      operatorIds,
-      path: settings.exitPath,
-      idempotencyKey: `${workflowId}/exit`,
-    });
+    const outcome = await summarized(
+      write.submitExit,
+      `exit key ${keyIndex} (${settings.exitPath})`,
+      {
+        keyIndex,
+        pubkey: requirePubkey(),
+        validatorIndex,
+        operatorIds,
+        path: settings.exitPath,
+        idempotencyKey: `${workflowId}/exit`,
+      },
+    );
     log.info('exit submitted', { alreadyDone: outcome.alreadyDone, path: settings.exitPath });
     return 'await_exit';
   }
@@ -693,7 +752,7 @@ export async function validatorLifecycle(input: LifecycleInput): Promise<Lifecyc
     await writeItem('ssv.remove', requireCluster(), `remove-${clusterGeneration}`, [
       ...operatorIds,
     ]);
-    await read.notifyClusterKeeper({ owner, operatorIds });
+    await wakeKeeper(operatorIds);
     return 'done';
   }
 

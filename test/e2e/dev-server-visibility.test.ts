@@ -1,8 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflows, createDevServerEnv, eventually } from '../helpers/temporal.js';
+import {
+  bundleWorkflows,
+  createDevServerEnv,
+  createTestWorker,
+  eventually,
+} from '../helpers/temporal.js';
 import { finish, tagged } from '../fixtures/harness-workflows.js';
 import { searchAttributes, TASK_QUEUE } from '../../workflows/definitions.js';
 
@@ -34,7 +39,7 @@ describe('dev server environment', () => {
   it('finds a workflow by a custom search attribute in a visibility query', async () => {
     const pool = `0x${randomUUID().replaceAll('-', '')}`;
     const taskQueue = `${TASK_QUEUE}-${randomUUID()}`;
-    const worker = await Worker.create({
+    const worker = await createTestWorker({
       connection: env.nativeConnection,
       taskQueue,
       workflowBundle: bundle,

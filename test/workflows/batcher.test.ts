@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflows, createTimeSkippingEnv } from '../helpers/temporal.js';
+import { bundleWorkflows, createTestWorker, createTimeSkippingEnv } from '../helpers/temporal.js';
 import {
   batcherStatus,
   batchSubmit,
@@ -41,7 +41,7 @@ async function harness(settings: Partial<BatcherSettings> = {}) {
   const taskQueue = `batcher-${randomUUID()}`;
   const world = new LifecycleWorld(env, taskQueue, batcherSettings(settings));
   const { pool } = world;
-  const worker = await Worker.create({
+  const worker = await createTestWorker({
     connection: env.nativeConnection,
     taskQueue,
     workflowBundle: bundle,
@@ -49,7 +49,6 @@ async function harness(settings: Partial<BatcherSettings> = {}) {
   });
   const startLifecycle = async (keyIndex: number): Promise<LifecycleHandle> => {
     const workflowId = `validator/test/${randomUUID()}`;
-    world.workflowIds.add(workflowId);
     return env.client.workflow.start<typeof validatorLifecycle>('validatorLifecycle', {
       taskQueue,
       workflowId,

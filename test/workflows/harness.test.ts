@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflows, createTimeSkippingEnv } from '../helpers/temporal.js';
+import { bundleWorkflows, createTestWorker, createTimeSkippingEnv } from '../helpers/temporal.js';
 import { waitDays } from '../fixtures/harness-workflows.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -24,7 +24,7 @@ afterAll(async () => {
 describe('time-skipping environment', () => {
   it('completes a workflow that sleeps 30 days of workflow time', async () => {
     const taskQueue = `harness-${randomUUID()}`;
-    const worker = await Worker.create({
+    const worker = await createTestWorker({
       connection: env.nativeConnection,
       taskQueue,
       workflowBundle: bundle,

@@ -2,9 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { ApplicationFailure } from '@temporalio/common';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { Worker } from '@temporalio/worker';
+import { type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflows, createTimeSkippingEnv } from '../helpers/temporal.js';
+import { bundleWorkflows, createTestWorker, createTimeSkippingEnv } from '../helpers/temporal.js';
 import {
   lifecycleStatus,
   migrate,
@@ -60,7 +61,7 @@ interface Harness {
 async function harness(): Promise<Harness> {
   const taskQueue = `lifecycle-${randomUUID()}`;
   const world = new LifecycleWorld(env, taskQueue);
-  const worker = await Worker.create({
+  const worker = await createTestWorker({
     connection: env.nativeConnection,
     taskQueue,
     workflowBundle: bundle,
@@ -85,7 +86,6 @@ async function harness(): Promise<Harness> {
           },
         )
       : await env.client.workflow.start<typeof validatorLifecycle>('validatorLifecycle', common);
-    world.workflowIds.add(common.workflowId);
     return {
       handle,
       keyIndex,
@@ -340,6 +340,34 @@ describe('validatorLifecycle attention', () => {
 });
 
 describe('validatorLifecycle while active', () => {
+  it('sends no exit of its own for a pool EIP-7002 ejection, awaits it and offboards', async () => {
+    const { world, worker, start } = await harness();
+    await world.run(worker, async () => {
+      const { handle, pubkey } = await start();
+      await advanceUntil(env, handle, (s) => s.stage === 'active');
+      expect(
+        await handle.executeUpdate(requestExit, {
+          args: [{ reason: 'pool ejection (pectra)', source: 'pool-eip7002' }],
+        }),
+      ).toEqual({ accepted: true, stage: 'active' });
+      // The pool contract's own EIP-7002 request reaches the beacon chain.
+      const validator = world.beacon.get(pubkey);
+      if (!validator) throw new Error('validator not on the fake beacon chain');
+      validator.status = 'active_exiting';
+
+      expect(await handle.result()).toEqual({ stage: 'done', pubkey });
+      expect(world.count('submitExit', pubkey)).toBe(0);
+      expect((await stages(handle)).slice(-5)).toEqual([
+        'active',
+        'exit',
+        'await_exit',
+        'offboard',
+        'done',
+      ]);
+      expect(world.registered.has(pubkey)).toBe(false);
+    });
+  });
+
   it('migrates: removes from the old cluster, waits the cool-down, registers on new operators', async () => {
     const { world, worker, start } = await harness();
     await world.run(worker, async () => {

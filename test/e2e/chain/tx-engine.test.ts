@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { WithStartWorkflowOperation } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
+import type { Worker } from '@temporalio/worker';
 import type { Contract } from 'ethers';
 import { ContractFactory, HDNodeWallet, Mnemonic, type JsonRpcProvider } from 'ethers';
 import { createChainActivities } from '../../../activities/chain/index.js';
@@ -18,7 +18,13 @@ import { startFaultyRpcProxy, type FaultyRpcProxy } from '../../../devnet/faulty
 import { DEFAULT_GAS_POLICY } from '../../../domain/tx/fee-policy.js';
 import { signerStatus, submitTx, workflowIds } from '../../../workflows/definitions.js';
 import type { signer, SignerSettings, TxResult } from '../../../workflows/signer.js';
-import { bundleWorkflows, createDevServerEnv, eventually } from '../../helpers/temporal.js';
+import {
+  bundleWorkflows,
+  createDevServerEnv,
+  createTestWorker,
+  eventually,
+  stopTestWorkers,
+} from '../../helpers/temporal.js';
 
 const COUNTER = `// SPDX-License-Identifier: Apache-2.0
 pragma solidity 0.8.28;
@@ -83,7 +89,7 @@ beforeAll(async () => {
     decodeRevert: makeRevertDecoder([artifact.abi]),
     policy: DEFAULT_GAS_POLICY,
   });
-  worker = await Worker.create({
+  worker = await createTestWorker({
     connection: env.nativeConnection,
     taskQueue,
     workflowBundle: bundle,
@@ -93,8 +99,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  worker?.shutdown();
-  await running;
+  await stopTestWorkers();
+  await running?.catch(() => undefined);
   await proxy?.stop();
   direct?.destroy();
   await chain?.stop();

@@ -12,7 +12,8 @@ import { fileURLToPath } from 'node:url';
 import { deriveKeyFromEntropy } from '@chainsafe/bls-keygen';
 import { Client, Connection } from '@temporalio/client';
 import { MockActivityEnvironment } from '@temporalio/testing';
-import { NativeConnection, Worker } from '@temporalio/worker';
+import type { Worker } from '@temporalio/worker';
+import { NativeConnection } from '@temporalio/worker';
 import { SSV_NETWORK_ABI, SSV_TRANSIENT_REVERTS } from '../../../activities/abi/ssv-network.js';
 import { STAFI_ABIS } from '../../../activities/abi/stafi.js';
 import { makeBeaconClient, type BeaconClient } from '../../../activities/beacon/beacon-client.js';
@@ -49,7 +50,7 @@ import { DEFAULT_GAS_POLICY } from '../../../domain/tx/fee-policy.js';
 import { Contract, parseEther } from 'ethers';
 import { startDevnet, type Devnet } from '../../../devnet/world.js';
 import { workflowIds } from '../../../workflows/definitions.js';
-import { bundleWorkflows } from '../../helpers/temporal.js';
+import { bundleWorkflows, createTestWorker, stopTestWorkers } from '../../helpers/temporal.js';
 
 const ETHER = 10n ** 18n;
 const GWEI = 10n ** 9n;
@@ -107,7 +108,7 @@ beforeAll(async () => {
     policy: DEFAULT_GAS_POLICY,
     transientReverts: SSV_TRANSIENT_REVERTS,
   });
-  worker = await Worker.create({
+  worker = await createTestWorker({
     connection: nativeConnection,
     namespace,
     taskQueue,
@@ -218,8 +219,8 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(async () => {
-  worker?.shutdown();
-  await running;
+  await stopTestWorkers();
+  await running?.catch(() => undefined);
   await nativeConnection?.close();
   await connection?.close();
   await devnet?.stop();

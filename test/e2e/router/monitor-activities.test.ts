@@ -12,7 +12,8 @@ import { deriveKeyFromEntropy } from '@chainsafe/bls-keygen';
 import { Client, Connection } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
-import { DefaultLogger, NativeConnection, Worker } from '@temporalio/worker';
+import type { Worker } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection } from '@temporalio/worker';
 import { Contract, getAddress, type HDNodeWallet } from 'ethers';
 import { SSV_NETWORK_ABI } from '../../../activities/abi/ssv-network.js';
 import {
@@ -57,7 +58,12 @@ import { DEFAULT_GAS_POLICY } from '../../../domain/tx/fee-policy.js';
 import { workflowIds } from '../../../workflows/definitions.js';
 import type { SignerSettings, TxResult } from '../../../workflows/signer.js';
 import { standInMigrations } from '../../fixtures/monitor-activities-workflows.js';
-import { bundleWorkflows, eventually } from '../../helpers/temporal.js';
+import {
+  bundleWorkflows,
+  createTestWorker,
+  eventually,
+  stopTestWorkers,
+} from '../../helpers/temporal.js';
 
 const ETHER = 10n ** 18n;
 const GWEI = 10n ** 9n;
@@ -136,7 +142,7 @@ beforeAll(async () => {
     decodeRevert: makeRevertDecoder([SSV_NETWORK_ABI, STAFI_SUPER_NODE_ABI]),
     policy: DEFAULT_GAS_POLICY,
   });
-  worker = await Worker.create({
+  worker = await createTestWorker({
     connection: nativeConnection,
     namespace,
     taskQueue,
@@ -211,7 +217,7 @@ beforeAll(async () => {
 }, 240_000);
 
 afterAll(async () => {
-  worker?.shutdown();
+  await stopTestWorkers();
   await running?.catch(() => undefined);
   await nativeConnection?.close();
   await connection?.close();
