@@ -28,6 +28,9 @@ const EXAMPLES: Record<string, string> = {
   DVT_KEYSTORE_PASSWORD_FILE: '/run/secrets/keystore-password',
   DVT_RESERVE_ETH: '20',
   DVT_CLUSTER_SIZE: '4',
+  DVT_METRICS_PORT: '9464',
+  DVT_LOG_LEVEL: 'info',
+  DVT_CODEC_KEYRING_FILE: '/run/secrets/codec-keyring.json',
 };
 
 export const configSchema = z
@@ -74,6 +77,12 @@ export const configSchema = z
       .default('false')
       .transform((v) => v === 'true' || v === '1'),
     DVT_SSV_FROM_BLOCK: z.coerce.number().int().min(0).default(0),
+    /** Metrics (`/metrics`) and health (`/healthz`, `/readyz`) endpoint; port 0 turns it off. */
+    DVT_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+    DVT_METRICS_PORT: z.coerce.number().int().min(0).max(65_535).default(9464),
+    DVT_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error']).default('info'),
+    /** Keyring of the payload codec (AES-256-GCM); unset means payloads are not encrypted. */
+    DVT_CODEC_KEYRING_FILE: z.string().min(1).optional(),
   })
   .superRefine((config, ctx) => {
     if (config.DVT_NETWORK === 'mainnet' && config.DVT_SSV_API_NETWORK !== 'mainnet') {
