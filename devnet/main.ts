@@ -60,6 +60,12 @@ async function main(): Promise<void> {
   const files = await prepareRouterFiles(devnet, routerDir, {
     env: { DVT_POOL_MONITOR_INTERVAL_SECONDS: '10' },
   });
+  // The worker's settings (paths only, no secret values), so `dvt-router --devnet …` can use them.
+  // Without the metrics port: a second worker started from it must not collide with this one.
+  const sharedEnv = Object.fromEntries(
+    Object.entries(files.env).filter(([name]) => name !== 'DVT_METRICS_PORT'),
+  );
+  writeFileSync(path.join(routerDir, 'env.json'), JSON.stringify(sharedEnv, null, 2) + '\n');
   const worker = startRouterProcess(files.env);
   worker.child.stdout?.on('data', (chunk: Buffer) =>
     process.stdout.write(`[worker] ${chunk.toString()}`),
@@ -68,7 +74,9 @@ async function main(): Promise<void> {
     process.stderr.write(`[worker] ${chunk.toString()}`),
   );
   console.log(`Router worker    pid ${worker.child.pid}; key files in ${routerDir} (devnet only)`);
+  console.log(`Router metrics   ${files.metricsUrl} (also /healthz, /readyz)`);
   console.log('Watch validators appear in the Temporal Web UI (query: DvtStage = "active").');
+  console.log('Or ask the router: npx dvt-router --devnet status');
   console.log('Ctrl-C stops everything.');
 
   let stopping = false;

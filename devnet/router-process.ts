@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { Mnemonic } from 'ethers';
 import { importMnemonic } from '../activities/keys/mnemonic-key-store.js';
 import { spawnSupervised, stopChild } from './child-process.js';
+import { freePort } from './ports.js';
 import type { Devnet } from './world.js';
 import { DEVNET_ACCOUNTS } from './world.js';
 
@@ -21,6 +22,8 @@ export interface RouterFiles {
   dir: string;
   /** Environment for the worker; paths only, no secret values. */
   env: Record<string, string>;
+  /** The worker's `/metrics` (`DVT_METRICS_PORT` is a free port picked here); null when off. */
+  metricsUrl: string | null;
 }
 
 export interface RouterFilesOptions {
@@ -61,21 +64,31 @@ export async function prepareRouterFiles(
     });
   }
   writeFileSync(statePath, JSON.stringify(devnet.state, null, 2));
-  return {
-    dir,
-    env: {
-      DVT_DEVNET_STATE: statePath,
-      DVT_SIGNER_KEY_FILE: signerKeyFile,
-      DVT_KEYSTORE_FILE: keystoreFile,
-      DVT_KEYSTORE_PASSWORD_FILE: passwordFile,
-      DVT_POOL_MONITOR_INTERVAL_SECONDS: '5',
-      ...options.env,
-    },
+  // Several workers run on one machine (devnet, e2e tests): each gets its own metrics port.
+  const env = {
+    DVT_DEVNET_STATE: statePath,
+    DVT_SIGNER_KEY_FILE: signerKeyFile,
+    DVT_KEYSTORE_FILE: keystoreFile,
+    DVT_KEYSTORE_PASSWORD_FILE: passwordFile,
+    DVT_POOL_MONITOR_INTERVAL_SECONDS: '5',
+    DVT_METRICS_PORT: String(await freePort()),
+    ...options.env,
   };
+  return { dir, env, metricsUrl: metricsUrlOf(env) };
+}
+
+/** `http://host:port/metrics` of a worker started with `env`; null when its endpoint is off. */
+export function metricsUrlOf(env: Record<string, string | undefined>): string | null {
+  const port = env.DVT_METRICS_PORT;
+  if (port === undefined || port === '' || Number(port) === 0) return null;
+  const host = env.DVT_METRICS_HOST || '127.0.0.1';
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}/metrics`;
 }
 
 export interface RouterProcess {
   child: ChildProcess;
+  /** The worker's `/metrics` URL (from `DVT_METRICS_PORT` in its env), or null. */
+  metricsUrl: string | null;
   /** Everything the worker wrote to stdout and stderr so far. */
   output(): string;
   /** SIGKILL of the worker process, as a crash would (the supervisor delivers it). */
@@ -98,6 +111,7 @@ export function startRouterProcess(env: Record<string, string>): RouterProcess {
   child.stderr?.on('data', append);
   return {
     child,
+    metricsUrl: metricsUrlOf(env),
     output: () => output,
     kill: () => {
       child.kill('SIGUSR2');

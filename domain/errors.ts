@@ -37,6 +37,10 @@ export const errorCodes = {
   ERR_UPSTREAM_REJECTED: { retryable: false },
   /** The beacon node refused a signed voluntary exit (400); its message says why. */
   ERR_VOLUNTARY_EXIT_REJECTED: { retryable: false },
+  /** What an operator named (a validator, a workflow) does not exist. */
+  ERR_NOT_FOUND: { retryable: false },
+  /** Dry-run mode: the transaction was simulated and would be sent now; nothing is signed. */
+  ERR_DRY_RUN: { retryable: false },
 } as const satisfies Record<`ERR_${string}`, { retryable: boolean }>;
 
 export type DvtErrorCode = keyof typeof errorCodes;

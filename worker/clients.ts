@@ -1,12 +1,13 @@
 /**
  * Builds every client the activities depend on from the configuration (the composition root's
  * first half; worker/main.ts is the second). Reads secrets from their files here and nowhere else,
- * and refuses to start when the execution chain, the beacon node and the SSV API disagree on the
- * network.
+ * and refuses to start when the execution chain is not the configured network's (its preset chain
+ * id), or when the execution chain, the beacon node and the SSV API disagree on the network.
  */
 import { readFile } from 'node:fs/promises';
 import { JsonRpcProvider, Wallet, parseEther } from 'ethers';
 import { DvtError } from '../domain/errors.js';
+import { checkExecutionChain } from '../domain/networks.js';
 import {
   devnetNetworkParams,
   PUBLIC_NETWORKS,
@@ -57,6 +58,12 @@ export async function makeClients(config: WorkerConfig) {
     cacheTimeout: -1,
   });
   const chainId = Number((await provider.getNetwork()).chainId);
+  // Before anything else is read from it: an RPC of another network fails here, by name.
+  checkExecutionChain({
+    network: config.DVT_NETWORK,
+    chainId,
+    rpcHost: new URL(config.DVT_EXECUTION_RPC_URL).host,
+  });
   const signer = await loadSigner(config, provider);
   const beacon = makeBeaconClient({ baseUrls: config.DVT_BEACON_URLS });
   const ssvApi = makeSsvApiClient({

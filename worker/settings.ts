@@ -45,7 +45,7 @@ export function routerSettings(config: WorkerConfig): RouterSettings {
       retry: fast
         ? { initialMs: 2 * SECOND, maxMs: MINUTE }
         : { initialMs: 30 * SECOND, maxMs: 30 * MINUTE },
-      exitPath: 'ssv',
+      exitPath: config.DVT_EXIT_PATH,
       // 96 blocks (3 epochs) between leaving and rejoining, against double signing.
       migrationCoolDownMs: fast ? 20 * SECOND : 96 * 12 * SECOND,
       activeCheckMs: fast ? 30 * SECOND : HOUR,

@@ -1,7 +1,9 @@
 /**
- * The composition root: configuration → clients → activities → Worker, plus the Schedule and the
- * long-running singleton workflows (started idempotently at every start, by workflow identity).
- * `startRouter` is what `dvt-router worker`, the devnet and the end-to-end tests run.
+ * The composition root: configuration → clients → metrics → activities → Worker, plus the
+ * Schedule and the long-running singleton workflows (started idempotently at every start, by
+ * workflow identity), and the metrics/health endpoint (worker/telemetry.ts) while the worker runs.
+ * `startRouter` is what `dvt-router worker`, the devnet and the end-to-end tests run (through
+ * `runWorkerProcess` in worker/main.ts, which installs the Temporal Runtime first).
  */
 import { fileURLToPath } from 'node:url';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
@@ -18,27 +20,60 @@ import { createKeysActivities } from '../activities/keys/index.js';
 import { createLifecycleActivities } from '../activities/router/lifecycle-activities.js';
 import { createMonitorActivities } from '../activities/router/monitor-activities.js';
 import { makeOwnerIndex } from '../activities/ssv/cluster-index-sync.js';
-import { ensurePoolMonitorSchedule } from '../client/schedules.js';
+import { dataConverterFor, loadKeyring } from '../client/codec.js';
+import { ensureRouterSchedules } from '../client/temporal-setup.js';
 import { DEFAULT_GAS_POLICY } from '../domain/tx/fee-policy.js';
-import { workflowIds } from '../workflows/definitions.js';
+import { searchAttributes, workflowIds } from '../workflows/definitions.js';
 import { makeClients, type Clients } from './clients.js';
 import type { WorkerConfig } from './config.js';
+import { makeLogger, type AppLogger } from './logging.js';
 import { routerSettings, type RouterSettings } from './settings.js';
+import {
+  fetchMetricsText,
+  makeMetrics,
+  makeStateCollector,
+  startTelemetryServer,
+  type Metrics,
+  type Readiness,
+  type TelemetryServer,
+} from './telemetry.js';
 
 export interface Router {
   client: Client;
   worker: Worker;
   clients: Clients;
   settings: RouterSettings;
+  /** The worker's metrics; null when `DVT_METRICS_PORT` is 0. */
+  metrics: Metrics | null;
+  /** The `/metrics`, `/healthz`, `/readyz` endpoint; null when `DVT_METRICS_PORT` is 0. */
+  telemetry: TelemetryServer | null;
   /** Resolves when the worker stopped (after `shutdown()`), rejects if it crashed. */
   run: Promise<void>;
-  /** Stops polling, lets in-flight activities finish within the grace time, closes connections. */
+  /**
+   * Stops polling, lets in-flight activities finish within the grace time, then closes the
+   * telemetry endpoint and the connections. Safe to call more than once.
+   */
   shutdown(): Promise<void>;
 }
 
+/** Options of {@link startRouter}. */
+export interface StartRouterOptions {
+  /** The process's JSON logger; one at `DVT_LOG_LEVEL` when omitted. */
+  logger?: AppLogger;
+  /** The Temporal runtime's Prometheus endpoint (`installTemporalRuntime`), appended to `/metrics`. */
+  sdkMetricsUrl?: string | null;
+}
+
+const LIFECYCLE_TYPE = 'validatorLifecycle';
+
 const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
-export function createActivities(clients: Clients, config: WorkerConfig, settings: RouterSettings) {
+export function createActivities(
+  clients: Clients,
+  config: WorkerConfig,
+  settings: RouterSettings,
+  metrics: Metrics | null = null,
+) {
   const owner = clients.signer.address;
   const pool = config.DVT_POOL_STORAGE;
   const taskQueue = config.DVT_TASK_QUEUE;
@@ -49,6 +84,8 @@ export function createActivities(clients: Clients, config: WorkerConfig, setting
     decodeRevert: makeRevertDecoder([SSV_NETWORK_ABI, DEPOSIT_CONTRACT_ABI, ...STAFI_ABIS]),
     policy: { ...DEFAULT_GAS_POLICY, maxFeeCapWei: BigInt(settings.signer.maxFeeCapWei) },
     transientReverts: SSV_TRANSIENT_REVERTS,
+    metrics,
+    stuckAfterMs: settings.signer.stuckAfterMs,
   });
   const keys = createKeysActivities({
     keySource: clients.keySource,
@@ -61,7 +98,7 @@ export function createActivities(clients: Clients, config: WorkerConfig, setting
   const ownerIndex = makeOwnerIndex(clients.clusterIndex);
   const feeCapWei = config.DVT_OPERATOR_FEE_CAP_WEI;
   return {
-    ...createChainActivities({ engine }),
+    ...createChainActivities({ engine, dryRun: config.DVT_DRY_RUN }),
     ...createSubmitActivities(submitDeps),
     ...createLifecycleActivities({
       pool: clients.pool,
@@ -99,6 +136,8 @@ export function createActivities(clients: Clients, config: WorkerConfig, setting
       chain: clients.provider,
       submitTransaction: submit,
       taskQueue,
+      metrics,
+      operatorMinPerformance24h: settings.operatorWatch.minPerformance24h,
       ssvPath: {
         clusterSize: config.DVT_CLUSTER_SIZE as 4 | 7 | 10 | 13,
         feeCapWei,
@@ -116,9 +155,14 @@ async function ensureRunning(start: () => Promise<WorkflowHandle>): Promise<void
   }
 }
 
-export async function startRouter(config: WorkerConfig): Promise<Router> {
+export async function startRouter(
+  config: WorkerConfig,
+  options: StartRouterOptions = {},
+): Promise<Router> {
+  const logger = options.logger ?? makeLogger({ level: config.DVT_LOG_LEVEL });
   const clients = await makeClients(config);
   const settings = routerSettings(config);
+  const metrics = config.DVT_METRICS_PORT === 0 ? null : makeMetrics({ processMetrics: true });
   const owner = clients.signer.address;
   const pool = config.DVT_POOL_STORAGE;
   const taskQueue = config.DVT_TASK_QUEUE;
@@ -126,27 +170,23 @@ export async function startRouter(config: WorkerConfig): Promise<Router> {
 
   const connection = await NativeConnection.connect({ address: config.DVT_TEMPORAL_ADDRESS });
   const clientConnection = await Connection.connect({ address: config.DVT_TEMPORAL_ADDRESS });
-  const client = new Client({ connection: clientConnection, namespace });
+  // Payloads (and failure messages) encrypted at rest when a codec keyring is configured.
+  const dataConverter = dataConverterFor(
+    config.DVT_CODEC_KEYRING_FILE ? loadKeyring({ file: config.DVT_CODEC_KEYRING_FILE }) : null,
+  );
+  const client = new Client({ connection: clientConnection, namespace, dataConverter });
   const worker = await Worker.create({
     connection,
     namespace,
     taskQueue,
+    dataConverter,
     workflowsPath: WORKFLOWS_PATH,
-    activities: createActivities(clients, config, settings),
+    activities: createActivities(clients, config, settings, metrics),
     // A rolling deploy lets in-flight activities (a broadcast awaiting its receipt) finish.
     shutdownGraceTime: '30 seconds',
   });
 
-  await ensurePoolMonitorSchedule(client, {
-    input: {
-      pool,
-      owner,
-      settings: settings.poolMonitor,
-      lifecycleSettings: { ...settings.lifecycle },
-    },
-    intervalSeconds: config.DVT_POOL_MONITOR_INTERVAL_SECONDS,
-    taskQueue,
-  });
+  await ensureRouterSchedules(client, config, owner);
   const singleton = { taskQueue, workflowIdConflictPolicy: 'USE_EXISTING' as const };
   await ensureRunning(() =>
     client.workflow.start('operatorWatch', {
@@ -171,18 +211,101 @@ export async function startRouter(config: WorkerConfig): Promise<Router> {
   );
 
   const run = worker.run();
+  let telemetry: TelemetryServer | null = null;
+  if (metrics) {
+    try {
+      telemetry = await startTelemetry({
+        config,
+        metrics,
+        client,
+        worker,
+        clients,
+        logger,
+        options,
+      });
+    } catch (error) {
+      await stop();
+      throw error;
+    }
+  }
+
+  let stopping: Promise<void> | null = null;
+  async function stop(): Promise<void> {
+    // The runtime or a second signal may have begun the shutdown already.
+    if (worker.getState() === 'RUNNING') worker.shutdown();
+    await run.catch(() => undefined);
+    await telemetry?.close();
+    await clientConnection.close();
+    await connection.close();
+    clients.provider.destroy();
+  }
   return {
     client,
     worker,
     clients,
     settings,
+    metrics,
+    telemetry,
     run,
-    async shutdown() {
-      worker.shutdown();
-      await run.catch(() => undefined);
-      await clientConnection.close();
-      await connection.close();
-      clients.provider.destroy();
+    shutdown() {
+      stopping ??= stop();
+      return stopping;
     },
   };
+}
+
+/**
+ * Serves `/metrics` (ours: state gauges refreshed on a scrape, at most every 15 s; then the
+ * Temporal runtime's), `/healthz` and `/readyz` (worker RUNNING and the Temporal frontend
+ * answering within 2 s) on `DVT_METRICS_HOST:DVT_METRICS_PORT`.
+ */
+async function startTelemetry(deps: {
+  config: WorkerConfig;
+  metrics: Metrics;
+  client: Client;
+  worker: Worker;
+  clients: Clients;
+  logger: AppLogger;
+  options: StartRouterOptions;
+}): Promise<TelemetryServer> {
+  const { config, metrics, client, worker, clients, logger } = deps;
+  const collector = makeStateCollector({
+    metrics,
+    logger,
+    async countLifecycles(stage) {
+      const query =
+        `WorkflowType = '${LIFECYCLE_TYPE}' AND ${searchAttributes.stage.name} = '${stage}' ` +
+        `AND ExecutionStatus = 'Running'`;
+      return (await client.workflow.count(query)).count;
+    },
+    async readPoolUsableWei() {
+      return BigInt((await clients.pool.getBalance()).usableWei);
+    },
+    async readSignerBalances() {
+      const account = clients.signer.address;
+      return [{ account, wei: await clients.provider.getBalance(account) }];
+    },
+  });
+  const sdkMetricsUrl = deps.options.sdkMetricsUrl ?? null;
+  return startTelemetryServer({
+    host: config.DVT_METRICS_HOST,
+    port: config.DVT_METRICS_PORT,
+    metrics,
+    logger,
+    beforeScrape: () => collector.refresh(),
+    sdkMetrics: sdkMetricsUrl ? () => fetchMetricsText(sdkMetricsUrl) : null,
+    async readiness(): Promise<Readiness> {
+      const state = worker.getState();
+      if (state !== 'RUNNING') return { ready: false, reason: `worker is ${state}` };
+      try {
+        await client.connection.withDeadline(Date.now() + 2_000, () =>
+          client.workflowService.getSystemInfo({}),
+        );
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        return { ready: false, reason: `Temporal unreachable: ${message.slice(0, 200)}` };
+      }
+      return { ready: true };
+    },
+  });
 }

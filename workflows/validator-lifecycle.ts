@@ -25,6 +25,7 @@ import {
   continueAsNew,
   isCancellation,
   log,
+  metricMeter,
   patched,
   proxyActivities,
   setHandler,
@@ -345,6 +346,7 @@ export async function validatorLifecycle(input: LifecycleInput): Promise<Lifecyc
         nonRetryable: true,
       });
     }
+    recordStageDuration(history[history.length - 1]);
     history.push(
       reason === undefined ? { stage: to, at: now() } : { stage: to, at: now(), reason },
     );
@@ -733,7 +735,11 @@ export async function validatorLifecycle(input: LifecycleInput): Promise<Lifecyc
         validatorIndex,
         operatorIds,
         path: settings.exitPath,
-        idempotencyKey: `${workflowId}/exit`,
+        // A resume after a failed exit asks again under a new key (the signer keeps a key's answer).
+        idempotencyKey:
+          resumes > 0 && patched('exit-key-per-resume')
+            ? `${workflowId}/exit-r${resumes}`
+            : `${workflowId}/exit`,
       },
     );
     log.info('exit submitted', { alreadyDone: outcome.alreadyDone, path: settings.exitPath });
@@ -847,6 +853,20 @@ export async function validatorLifecycle(input: LifecycleInput): Promise<Lifecyc
     }
     moveTo(next);
   }
+}
+
+/**
+ * Records the time spent in the stage being left (its history entry: stage and entry time) in the
+ * `dvt_stage_duration_seconds{stage}` histogram (worker/telemetry.ts). Workflow time; the SDK's
+ * workflow metric meter emits nothing on replay and adds no command to the history.
+ */
+function recordStageDuration(left: StageEntry | undefined): void {
+  if (left === undefined) return;
+  const seconds = (Date.now() - Date.parse(left.at)) / 1000;
+  if (!(seconds >= 0)) return;
+  metricMeter
+    .createHistogram('dvt_stage_duration_seconds', 'float', 's', 'Time spent in a lifecycle stage.')
+    .record(seconds, { stage: left.stage });
 }
 
 function missingResult(itemKey: string): BatchItemResult {

@@ -4,7 +4,7 @@
  * planning and signing have no side effect, broadcasting the same bytes twice is harmless, and
  * awaiting only reads.
  */
-import { heartbeat, sleep } from '@temporalio/activity';
+import { heartbeat, log, sleep } from '@temporalio/activity';
 import { DvtError } from '../../domain/errors.js';
 import { withFailures } from '../failure.js';
 import type {
@@ -36,13 +36,34 @@ const MAX_POLL_FAILURES = 20;
 export interface ChainActivityDeps {
   engine: TxEngine;
   now?: () => number;
+  /**
+   * Dry-run (view) mode: every transaction is planned and simulated as usual and logged, and
+   * signing refuses with `ERR_DRY_RUN`, so nothing is ever signed or sent.
+   */
+  dryRun?: boolean;
 }
 
-export function createChainActivities({ engine, now = Date.now }: ChainActivityDeps) {
+export function createChainActivities({
+  engine,
+  now = Date.now,
+  dryRun = false,
+}: ChainActivityDeps) {
   return withFailures({
     /** Simulates `request` and decides fees; a would-be revert fails with its decoded name. */
     async planTransaction(request: TxRequest): Promise<TxPlan> {
-      return engine.plan(request);
+      const plan = await engine.plan(request);
+      if (dryRun) {
+        log.info('dry run: transaction simulated', {
+          kind: request.kind,
+          idempotencyKey: request.idempotencyKey,
+          from: request.from,
+          to: request.to,
+          valueWei: request.valueWei,
+          gasLimit: plan.gasLimit,
+          decision: plan.decision.action,
+        });
+      }
+      return plan;
     },
 
     /** The account's next nonce including its mempool transactions. */
@@ -58,6 +79,17 @@ export function createChainActivities({ engine, now = Date.now }: ChainActivityD
       maxPriorityFeePerGas: string;
       gasLimit: string;
     }): Promise<SignedTx> {
+      if (dryRun) {
+        throw new DvtError(
+          'ERR_DRY_RUN',
+          `Dry run: ${input.request.kind} simulated successfully and would be sent now; ` +
+            'nothing is signed in dry-run mode.',
+          {
+            details: { kind: input.request.kind, idempotencyKey: input.request.idempotencyKey },
+            hint: 'Turn dry-run off (DVT_DRY_RUN=false, router.dryRun: false) to send it.',
+          },
+        );
+      }
       return engine.sign(input.request, input.nonce, input, input.gasLimit);
     },
 

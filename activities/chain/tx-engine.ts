@@ -10,10 +10,22 @@
  * The signed transaction and its hash are public and go into workflow history before they are
  * broadcast, so a retry after any crash re-sends the same bytes and never a second transaction.
  * Signer keys stay inside this closure.
+ *
+ * With `metrics`, the engine also counts what it sees in this process (sends, replacements,
+ * failures, gas of receipts, transactions waiting past their stuck threshold); counting never
+ * changes what a step does or returns.
  */
-import { isError, keccak256, Transaction, type BaseWallet, type JsonRpcProvider } from 'ethers';
+import {
+  formatEther,
+  isError,
+  keccak256,
+  Transaction,
+  type BaseWallet,
+  type JsonRpcProvider,
+} from 'ethers';
 import { DvtError } from '../../domain/errors.js';
 import { decideFees, type FeeDecision, type GasPolicy } from '../../domain/tx/fee-policy.js';
+import type { Metrics } from '../../worker/telemetry.js';
 import { revertDataOf, type DecodedRevert, type RevertDecoder } from './revert.js';
 
 /** What a caller wants sent. Amounts are decimal strings (they cross workflow boundaries). */
@@ -97,6 +109,10 @@ export interface TxEngineDeps {
   rpcAttempts?: number;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
+  /** `dvt_tx_*` and `dvt_gas_spent_eth_total` counting; absent or null: none. */
+  metrics?: Metrics | null;
+  /** Pending this long (per version), a transaction counts in `dvt_tx_stuck`; default 3 min. */
+  stuckAfterMs?: number;
 }
 
 export type TxEngine = ReturnType<typeof makeTxEngine>;
@@ -108,6 +124,9 @@ export function makeTxEngine(deps: TxEngineDeps) {
   const now = deps.now ?? Date.now;
   const pause = deps.sleep ?? ((ms: number) => new Promise((r) => setTimeout(r, ms)));
   const attempts = deps.rpcAttempts ?? 4;
+  const counting = deps.metrics
+    ? makeTxCounting(deps.metrics, deps.stuckAfterMs ?? 3 * 60_000, now)
+    : null;
 
   /**
    * Runs one RPC call, retrying transport failures (connection errors, 5xx, timeouts) a few times
@@ -166,7 +185,10 @@ export function makeTxEngine(deps: TxEngineDeps) {
       estimate = await rpc('estimateGas', () => provider.estimateGas(call));
     } catch (error) {
       const data = revertDataOf(error);
-      if (data !== undefined) throw revertError(request, decodeRevert(data), 'simulation');
+      if (data !== undefined) {
+        counting?.failed(request.kind, 'simulation_reverted');
+        throw revertError(request, decodeRevert(data), 'simulation');
+      }
       throw error;
     }
     const block = await rpc('getBlock', () => provider.getBlock('latest'));
@@ -208,8 +230,10 @@ export function makeTxEngine(deps: TxEngineDeps) {
       maxFeePerGas: BigInt(fees.maxFeePerGas),
       maxPriorityFeePerGas: BigInt(fees.maxPriorityFeePerGas),
     });
+    const hash = Transaction.from(raw).hash ?? keccak256(raw);
+    counting?.signed(request, hash);
     return {
-      hash: Transaction.from(raw).hash ?? keccak256(raw),
+      hash,
       raw,
       nonce,
       maxFeePerGas: fees.maxFeePerGas,
@@ -223,6 +247,7 @@ export function makeTxEngine(deps: TxEngineDeps) {
   async function broadcast(raw: string): Promise<BroadcastResult> {
     try {
       await rpc('eth_sendRawTransaction', () => provider.send('eth_sendRawTransaction', [raw]));
+      counting?.accepted(raw);
       return 'accepted';
     } catch (error) {
       const message = errorText(error);
@@ -236,6 +261,7 @@ export function makeTxEngine(deps: TxEngineDeps) {
         return 'already-known';
       }
       if (error instanceof DvtError) throw error;
+      counting?.rejected(raw);
       throw new DvtError(
         'ERR_TX_REJECTED',
         `The node rejected the signed transaction: ${message.slice(0, 200)}`,
@@ -250,6 +276,16 @@ export function makeTxEngine(deps: TxEngineDeps) {
    * a foreign transaction.
    */
   async function check(
+    request: Pick<TxRequest, 'from' | 'to' | 'data' | 'valueWei' | 'kind'>,
+    nonce: number,
+    hashes: readonly string[],
+  ): Promise<TxCheck> {
+    const result = await checkOnce(request, nonce, hashes);
+    counting?.checked(request, nonce, hashes, result);
+    return result;
+  }
+
+  async function checkOnce(
     request: Pick<TxRequest, 'from' | 'to' | 'data' | 'valueWei' | 'kind'>,
     nonce: number,
     hashes: readonly string[],
@@ -304,6 +340,157 @@ export function makeTxEngine(deps: TxEngineDeps) {
   }
 
   return { plan, pendingNonce, sign, broadcast, check, revertError };
+}
+
+/** Failure reasons of `dvt_tx_failed_total` (a closed set: label values stay bounded). */
+export type TxFailureReason = 'simulation_reverted' | 'reverted' | 'rejected' | 'nonce_taken';
+
+/** Entries each in-process memory of the counting keeps at most. */
+const MEMORY_LIMIT = 4_096;
+
+/**
+ * What the engine counts, from what one process sees. Sends and replacements are counted when
+ * the node accepts new bytes (a re-send of known bytes is not a second send), receipts once per
+ * hash, a foreign nonce once per (account, nonce). The kind of a broadcast is remembered from its
+ * signing or an earlier check, `unknown` otherwise (signed by another process).
+ */
+function makeTxCounting(metrics: Metrics, stuckAfterMs: number, now: () => number) {
+  const kindByHash = new Map<string, string>();
+  /** Hashes the node accepted, per `account:nonce`. */
+  const sent = new Map<string, Set<string>>();
+  /** Receipts and nonce conflicts already counted. */
+  const counted = new Map<string, true>();
+  /** Transactions awaiting a receipt, per `account:nonce`; `since` restarts with a new version. */
+  const pending = new Map<
+    string,
+    { kind: string; versions: number; since: number; lastSeen: number }
+  >();
+  // An entry nobody checks any more was handed to another process or abandoned.
+  const staleAfterMs = Math.max(5 * 60_000, 2 * stuckAfterMs);
+
+  metrics.addTxStuckSource(() => {
+    const counts = new Map<string, number>();
+    const at = now();
+    for (const [key, entry] of pending) {
+      if (at - entry.lastSeen > staleAfterMs) pending.delete(key);
+      else {
+        const stuck = at - entry.since >= stuckAfterMs ? 1 : 0;
+        counts.set(entry.kind, (counts.get(entry.kind) ?? 0) + stuck);
+      }
+    }
+    return counts;
+  });
+
+  const keyOf = (from: string, nonce: number): string => `${from.toLowerCase()}:${nonce}`;
+  const kindOf = (hash: string): string => kindByHash.get(hash.toLowerCase()) ?? 'unknown';
+
+  function decode(raw: string): { hash: string; key: string | null } | null {
+    try {
+      const tx = Transaction.from(raw);
+      const hash = (tx.hash ?? keccak256(raw)).toLowerCase();
+      return { hash, key: tx.from ? keyOf(tx.from, tx.nonce) : null };
+    } catch {
+      return null;
+    }
+  }
+
+  function failed(kind: string, reason: TxFailureReason): void {
+    metrics.txFailed.inc({ kind, reason });
+  }
+
+  return safely({
+    failed,
+
+    signed(request: Pick<TxRequest, 'kind'>, hash: string): void {
+      remember(kindByHash, hash.toLowerCase(), request.kind);
+    },
+
+    accepted(raw: string): void {
+      const tx = decode(raw);
+      if (!tx) return;
+      const kind = kindOf(tx.hash);
+      const key = tx.key ?? tx.hash;
+      const hashes = sent.get(key) ?? new Set<string>();
+      if (hashes.has(tx.hash)) return;
+      metrics.txSent.inc({ kind });
+      if (hashes.size > 0) metrics.txReplaced.inc({ kind });
+      hashes.add(tx.hash);
+      remember(sent, key, hashes);
+    },
+
+    rejected(raw: string): void {
+      const tx = decode(raw);
+      failed(tx ? kindOf(tx.hash) : 'unknown', 'rejected');
+    },
+
+    checked(
+      request: Pick<TxRequest, 'from' | 'kind'>,
+      nonce: number,
+      hashes: readonly string[],
+      result: TxCheck,
+    ): void {
+      for (const hash of hashes) remember(kindByHash, hash.toLowerCase(), request.kind);
+      const key = keyOf(request.from, nonce);
+      if (result.status === 'pending') {
+        const at = now();
+        const entry = pending.get(key);
+        if (entry && entry.versions === hashes.length) entry.lastSeen = at;
+        else {
+          remember(pending, key, {
+            kind: request.kind,
+            versions: hashes.length,
+            since: at,
+            lastSeen: at,
+          });
+        }
+        return;
+      }
+      pending.delete(key);
+      sent.delete(key);
+      if (result.status === 'nonce-taken') {
+        if (counted.has(`nonce:${key}`)) return;
+        remember(counted, `nonce:${key}`, true);
+        failed(request.kind, 'nonce_taken');
+        return;
+      }
+      if (counted.has(result.hash)) return;
+      remember(counted, result.hash, true);
+      const gasWei = BigInt(result.gasUsed) * BigInt(result.effectiveGasPrice);
+      metrics.gasSpentEth.inc({ kind: request.kind }, weiToEth(gasWei));
+      if (result.status === 'reverted') failed(request.kind, 'reverted');
+    },
+  });
+}
+
+/** `methods`, each swallowing its own errors: counting must never fail a transaction step. */
+function safely<T extends Record<string, (...args: never[]) => void>>(methods: T): T {
+  const out: Record<string, (...args: never[]) => void> = {};
+  for (const [name, method] of Object.entries(methods)) {
+    out[name] = (...args) => {
+      try {
+        method(...args);
+      } catch {
+        // A metric that cannot be counted is lost; the step goes on unchanged.
+      }
+    };
+  }
+  return out as T;
+}
+
+/** Sets `key` (as the newest entry) and forgets the oldest entries beyond the limit. */
+function remember<K, V>(map: Map<K, V>, key: K, value: V): void {
+  map.delete(key);
+  map.set(key, value);
+  while (map.size > MEMORY_LIMIT) {
+    const oldest = map.keys().next();
+    if (oldest.done) break;
+    map.delete(oldest.value);
+  }
+}
+
+/** Wei as an ETH number (precise to far below a gwei for gas amounts). */
+function weiToEth(wei: bigint): number {
+  return Number(formatEther(wei));
 }
 
 function serializeDecision(decision: FeeDecision): SerializedFeeDecision {

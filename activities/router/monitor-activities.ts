@@ -41,6 +41,7 @@ import { packingFactor } from '../../domain/ssv/fees.js';
 import {
   burnPackedPerBlock,
   burnRatePerBlock,
+  clusterRunway,
   type FeeParameters,
 } from '../../domain/ssv/runway.js';
 import {
@@ -50,6 +51,7 @@ import {
   TASK_QUEUE,
   workflowIds,
 } from '../../workflows/definitions.js';
+import type { Metrics } from '../../worker/telemetry.js';
 import type { TxResult } from '../../workflows/signer.js';
 import type { BeaconClient } from '../beacon/beacon-client.js';
 import { mapConcurrent } from '../chain/chain-read.js';
@@ -123,6 +125,14 @@ export interface MonitorActivitiesDeps {
   ssvPath: SsvPathPolicy;
   /** HTTP of `postUptime`. */
   uptime?: { axios?: AxiosInstance; timeoutMs?: number };
+  /**
+   * Gauges this worker's reads keep current: `dvt_cluster_runway_days` and
+   * `dvt_cluster_liquidated` from `readClusterState`, `dvt_operator_healthy` from
+   * `refreshOperators`. Absent or null: none.
+   */
+  metrics?: Metrics | null;
+  /** `dvt_operator_healthy` is 0 below this 24-hour performance (percent); default: not checked. */
+  operatorMinPerformance24h?: number;
   /** Tuning of key scans and lifecycle probes. */
   scan?: {
     /** Indices per pool status batch; default 16. */
@@ -268,6 +278,16 @@ export function createMonitorActivities(deps: MonitorActivitiesDeps) {
       if (error instanceof WorkflowNotFoundError) return null;
       throw temporalUnavailable('describe', workflowId, error);
     }
+  }
+
+  /** Records a cluster read in the gauges (a failure to compute them never fails the read). */
+  function observed(state: ClusterState): ClusterState {
+    try {
+      deps.metrics?.observeCluster({ ...state, runwayDays: runwayDaysOf(state) });
+    } catch (error) {
+      log.warn('cluster gauges not updated', { cluster: state.clusterId, error: messageOf(error) });
+    }
+    return state;
   }
 
   async function scanUsedKeys(gapLimit: number, maxScan: number) {
@@ -623,7 +643,7 @@ export function createMonitorActivities(deps: MonitorActivitiesDeps) {
       const [index, ethFees] = await Promise.all([syncIndex(), ethFeeParameters(operatorIds)]);
       const entry = getIndexedCluster(index, operatorIds);
       if (entry === undefined) {
-        return {
+        return observed({
           clusterId,
           exists: false,
           struct: null,
@@ -635,7 +655,7 @@ export function createMonitorActivities(deps: MonitorActivitiesDeps) {
           ethFees,
           burnRatePerBlock: '0',
           blockNumber,
-        };
+        });
       }
       const struct = entry.cluster;
       const liquidated = !struct.active;
@@ -647,7 +667,7 @@ export function createMonitorActivities(deps: MonitorActivitiesDeps) {
         entry.version === 'eth' && !liquidated
           ? explicitVUnits(feesOf(ethFees), struct.validatorCount, BigInt(burn))
           : undefined;
-      return {
+      return observed({
         clusterId,
         exists: true,
         struct,
@@ -660,7 +680,7 @@ export function createMonitorActivities(deps: MonitorActivitiesDeps) {
         ethFees,
         burnRatePerBlock: burn,
         blockNumber,
-      };
+      });
     },
 
     /**
@@ -791,6 +811,16 @@ export function createMonitorActivities(deps: MonitorActivitiesDeps) {
           ourValidatorCount: ours.get(id) ?? 0,
         };
       });
+      const floor = deps.operatorMinPerformance24h;
+      deps.metrics?.observeOperators(
+        operators.map((op) => ({
+          id: op.id,
+          healthy:
+            op.active &&
+            !op.removed &&
+            (floor === undefined || op.performance24h === null || op.performance24h >= floor),
+        })),
+      );
       return { operators, apiAvailable };
     },
 
@@ -912,6 +942,27 @@ function checkStage(stage: string): string {
     });
   }
   return stage;
+}
+
+/**
+ * Runway of `dvt_cluster_runway_days`, as the cluster keeper computes it: 0 when liquidated with
+ * validators, Infinity when nothing burns, null when no runway applies (no validators, or a legacy
+ * SSV-token cluster the keeper migrates first).
+ */
+function runwayDaysOf(state: ClusterState): number | null {
+  if (!state.exists || state.validatorCount === 0) return null;
+  if (state.liquidated) return 0;
+  if (state.asset !== 'eth') return null;
+  const load =
+    state.vUnits === undefined
+      ? { validatorCount: state.validatorCount }
+      : { validatorCount: state.validatorCount, vUnits: state.vUnits };
+  const runway = clusterRunway({
+    balance: parseAmount(state.balance, 'balance'),
+    fees: feesOf(state.fees),
+    load,
+  });
+  return runway.runwayDays ?? Number.POSITIVE_INFINITY;
 }
 
 function feesOf(json: FeeParametersJson): FeeParameters {

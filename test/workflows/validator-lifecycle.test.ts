@@ -283,6 +283,29 @@ describe('validatorLifecycle attention', () => {
     });
   });
 
+  it('asks again under a new key when resumed after a failed exit', async () => {
+    const { world, worker, start } = await harness();
+    world.exitFailures.push(
+      ApplicationFailure.create({
+        type: 'ERR_TX_REVERTED',
+        message: 'exitValidator reverted: ClusterIsLiquidated. Reactivate the cluster first.',
+        nonRetryable: true,
+      }),
+    );
+    await world.run(worker, async () => {
+      const { handle, pubkey } = await start();
+      await advanceUntil(env, handle, (s) => s.stage === 'active');
+      await handle.executeUpdate(requestExit, { args: [{ reason: 'test', source: 'operator' }] });
+      const halted = await advanceUntil(env, handle, (s) => s.stage === 'halted');
+      expect(halted).toMatchObject({ haltedIn: 'exit' });
+      expect(halted.haltReason).toContain('ClusterIsLiquidated');
+
+      await handle.signal(resume);
+      expect(await handle.result()).toEqual({ stage: 'done', pubkey });
+      expect(world.exitKeys).toEqual([`${handle.workflowId}/exit`, `${handle.workflowId}/exit-r1`]);
+    });
+  });
+
   it('holds before the deposit while paused and deposits after resume', async () => {
     const { world, worker, start } = await harness();
     await world.run(worker, async () => {

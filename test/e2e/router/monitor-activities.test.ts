@@ -367,8 +367,12 @@ describe('pool reads', () => {
   it('resolves our pubkey to its key index and lifecycle, and a stranger as foreign', async () => {
     const ours = (await keys.deriveValidatorPubkey({ keyIndex: 0 })).pubkey.toLowerCase();
     const stranger = (await keys.deriveValidatorPubkey({ keyIndex: 500 })).pubkey.toLowerCase();
-    const [onBeacon] = await deps.beacon.getValidators([ours]);
-    const beaconIndex = onBeacon?.index ?? null;
+    // The beacon simulator indexes the earlier deposit on its own clock: wait for it, so the
+    // resolver and this test read the same beacon state.
+    const beaconIndex = await eventually(
+      async () => (await deps.beacon.getValidators([ours]))[0]?.index,
+      { attempts: 60, intervalMs: 500 },
+    );
     const resolved = await run('resolveValidators', { pool, pubkeys: [stranger, ours] });
     expect(resolved.matched).toEqual([
       {

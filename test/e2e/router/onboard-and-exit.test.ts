@@ -125,6 +125,57 @@ describe('dvt-router on the devnet', () => {
     }
   });
 
+  it('exposes the router, Temporal SDK and stage metrics on one endpoint, and is healthy', async () => {
+    const metricsUrl = world.worker().metricsUrl ?? '';
+    expect(metricsUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/metrics$/);
+    const base = metricsUrl.replace(/\/metrics$/, '');
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    expect(await (await fetch(`${base}/readyz`)).json()).toEqual({ status: 'ready' });
+
+    // Operator health comes from operatorWatch's next round after the registrations (≤ 30 s).
+    const text = await eventually(
+      async () => {
+        const body = await (await fetch(metricsUrl)).text();
+        return samples(body, 'dvt_operator_healthy').length > 0 ? body : undefined;
+      },
+      { attempts: 120, intervalMs: 500 },
+    );
+    const sum = (name: string, labels: Record<string, string> = {}): number =>
+      samples(text, name)
+        .filter((s) => Object.entries(labels).every(([k, v]) => s.labels[k] === v))
+        .reduce((total, s) => total + s.value, 0);
+
+    expect(sum('dvt_validators', { stage: 'active' })).toBe(6);
+    expect(sum('dvt_lifecycles_halted')).toBe(0);
+    expect(samples(text, 'dvt_pool_usable_balance_eth')).toHaveLength(1);
+    const router = world.devnet.state.accounts.router.toLowerCase();
+    expect(sum('dvt_signer_balance_eth', { account: router })).toBeGreaterThan(0);
+    for (const kind of ['superNode.deposit', 'superNode.stake']) {
+      expect({ kind, sent: sum('dvt_tx_sent_total', { kind }) > 0 }).toEqual({ kind, sent: true });
+    }
+    expect(sum('dvt_tx_sent_total', { kind: 'unknown' })).toBe(0);
+    expect(sum('dvt_gas_spent_eth_total')).toBeGreaterThan(0);
+    for (const family of ['dvt_tx_failed_total counter', 'dvt_tx_replaced_total counter']) {
+      expect(text).toContain(`# TYPE ${family}`);
+    }
+    expect(text).toContain('# TYPE dvt_tx_stuck gauge');
+    const runways = samples(text, 'dvt_cluster_runway_days');
+    expect(runways.length).toBeGreaterThanOrEqual(1);
+    expect(runways.every((s) => s.value >= TARGET_RUNWAY_DAYS / 3)).toBe(true);
+    expect(samples(text, 'dvt_cluster_liquidated').every((s) => s.value === 0)).toBe(true);
+    expect(samples(text, 'dvt_operator_healthy').every((s) => s.value === 1)).toBe(true);
+    // The Temporal runtime's own metrics and the workflow's stage histogram (labels from the SDK:
+    // stage, namespace, taskQueue, workflowType), appended.
+    expect(text).toMatch(/^temporal_\w+/m);
+    expect(text).toContain('# TYPE dvt_stage_duration_seconds histogram');
+    expect(
+      sum('dvt_stage_duration_seconds_count', {
+        stage: 'await_activation',
+        workflowType: 'validatorLifecycle',
+      }),
+    ).toBeGreaterThanOrEqual(6);
+  });
+
   it('exits 2 validators on request: exited on the beacon chain, then removed from SSV', async () => {
     const [first, second] = await lifecycles(world.client);
     for (const row of [first, second]) {
@@ -235,3 +286,18 @@ describe('dvt-router on the devnet', () => {
     expect(leaked).toEqual([]);
   });
 });
+
+/** The samples of `name` in Prometheus text (label values unescaped enough for ours). */
+function samples(text: string, name: string): { labels: Record<string, string>; value: number }[] {
+  const out: { labels: Record<string, string>; value: number }[] = [];
+  for (const line of text.split('\n')) {
+    const match = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)/.exec(line);
+    if (!match || match[1] !== name) continue;
+    const labels: Record<string, string> = {};
+    for (const [, key, value] of (match[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)) {
+      labels[key ?? ''] = value ?? '';
+    }
+    out.push({ labels, value: Number(match[3]) });
+  }
+  return out;
+}

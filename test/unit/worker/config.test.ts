@@ -41,32 +41,32 @@ describe('loadConfig', () => {
     [
       'a missing RPC URL',
       { DVT_EXECUTION_RPC_URL: undefined },
-      '  DVT_EXECUTION_RPC_URL: Invalid input: expected string, received undefined (it is not set), e.g. DVT_EXECUTION_RPC_URL=http://127.0.0.1:8545',
+      '  endpoints.executionRpc (DVT_EXECUTION_RPC_URL): is required (it is not set), e.g. DVT_EXECUTION_RPC_URL=http://127.0.0.1:8545',
     ],
     [
       'a malformed pool address',
       { DVT_POOL_STORAGE: '0x1234' },
-      '  DVT_POOL_STORAGE: must be a 0x-prefixed 20-byte address (got "0x1234"), e.g. DVT_POOL_STORAGE=0x0000000000000000000000000000000000000000',
+      `  contracts.poolStorage (DVT_POOL_STORAGE): must be a 0x-prefixed 20-byte address (got "0x1234" from env DVT_POOL_STORAGE), e.g. DVT_POOL_STORAGE=0x6c2f7b6110a37b3B0fbdd811876be368df02E8B0 (mainnet's)`,
     ],
     [
       'a cluster size SSV does not allow',
       { DVT_CLUSTER_SIZE: '5' },
-      '  DVT_CLUSTER_SIZE: must be 4, 7, 10 or 13 (got "5"), e.g. DVT_CLUSTER_SIZE=4',
+      '  router.clusterSize (DVT_CLUSTER_SIZE): must be 4, 7, 10 or 13 (got "5" from env DVT_CLUSTER_SIZE), e.g. DVT_CLUSTER_SIZE=4',
     ],
     [
       'a beacon list with a non-URL',
       { DVT_BEACON_URLS: 'http://127.0.0.1:5052,beacon' },
-      '  DVT_BEACON_URLS: must be a URL (got "http://127.0.0.1:5052,beacon"), e.g. DVT_BEACON_URLS=http://127.0.0.1:5052,http://backup:5052',
+      '  endpoints.beacon (DVT_BEACON_URLS): entry 2 must be an http:// or https:// URL (got "http://127.0.0.1:5052,beacon" from env DVT_BEACON_URLS), e.g. DVT_BEACON_URLS=http://127.0.0.1:5052,http://backup:5052',
     ],
     [
       'a reserve that is not an amount',
       { DVT_RESERVE_ETH: '20 ETH' },
-      '  DVT_RESERVE_ETH: must be an ETH amount like 20 or 0.5 (got "20 ETH"), e.g. DVT_RESERVE_ETH=20',
+      '  router.reserveEth (DVT_RESERVE_ETH): must be an ETH amount with at most 18 decimals, like 20 or 0.5 (got "20 ETH" from env DVT_RESERVE_ETH), e.g. DVT_RESERVE_ETH=20',
     ],
     [
       'mainnet with a devnet SSV API network',
-      { DVT_NETWORK: 'mainnet' },
-      '  DVT_SSV_API_NETWORK: is devnet but DVT_NETWORK is mainnet; set it to mainnet (it is not set)',
+      { DVT_NETWORK: 'mainnet', DVT_SSV_API_NETWORK: 'devnet' },
+      '  endpoints.ssvApiNetwork (DVT_SSV_API_NETWORK): must be mainnet when network is mainnet (got "devnet" from env DVT_SSV_API_NETWORK), e.g. DVT_SSV_API_NETWORK=mainnet',
     ],
   ])('reports %s with the variable, the reason and an example', (_label, change, line) => {
     expect(messageOf({ ...valid, ...change })).toContain(line);
@@ -74,7 +74,9 @@ describe('loadConfig', () => {
 
   it('reports every invalid variable at once', () => {
     const message = messageOf({ DVT_CLUSTER_SIZE: '3' });
-    expect(message.split('\n').filter((l) => l.startsWith('  DVT_'))).toHaveLength(9);
+    const lines = message.split('\n').filter((l) => l.startsWith('  '));
+    expect(lines).toHaveLength(9);
+    expect(lines.every((l) => /^ {2}[a-zA-Z.]+ \(DVT_[A-Z_]+\): /.test(l))).toBe(true);
   });
 
   it('fills endpoints and addresses from the devnet state file, explicit variables winning', () => {
