@@ -41,10 +41,12 @@ async function killAndRestart(): Promise<void> {
 describe('worker crashes during onboarding', () => {
   it('completes every lifecycle and writes everything exactly once despite SIGKILLs', async () => {
     const { devnet, client } = world;
-    // Blocks every 1.5 s instead of per transaction, so a broadcast waits for its receipt.
-    await devnet.provider.send('evm_setAutomine', [false]);
-    await devnet.provider.send('evm_setIntervalMining', [1500]);
     await devnet.depositors.depositNow(200n * ETHER);
+    // No blocks until the worker is killed: the router's first broadcast stays pending, so the
+    // kill lands between a broadcast and its receipt however slow the machine is. Afterwards a
+    // block every 1.5 s, so later broadcasts also wait for their receipts.
+    await devnet.provider.send('evm_setAutomine', [false]);
+    await devnet.provider.send('evm_setIntervalMining', [0]);
 
     const signer = client.workflow.getHandle(
       workflowIds.signer(devnet.state.chainId, devnet.state.accounts.router),
@@ -65,6 +67,7 @@ describe('worker crashes during onboarding', () => {
     await killAndRestart();
     const killedBetweenBroadcastAndReceipt =
       (await devnet.provider.getTransactionReceipt(pendingHash)) === null;
+    await devnet.provider.send('evm_setIntervalMining', [1500]);
 
     await waitForLifecycles(client, 3, (r) => r.stage !== 'generate' && r.stage !== 'deposit');
     await killAndRestart();
@@ -73,7 +76,7 @@ describe('worker crashes during onboarding', () => {
     );
     await killAndRestart();
 
-    const active = await waitForLifecycles(client, 6, (r) => r.stage === 'active');
+    const active = await waitForLifecycles(client, 6, (r) => r.stage === 'active', 600);
     expect(killedBetweenBroadcastAndReceipt).toBe(true);
     expect(active.map((r) => r.keyIndex)).toEqual([0, 1, 2, 3, 4, 5]);
     expect(await lifecycles(client)).toHaveLength(6);
@@ -93,5 +96,5 @@ describe('worker crashes during onboarding', () => {
     expect([...added.values()].every((n) => n === 1)).toBe(true);
     await devnet.verifier.ingestNow();
     expect(devnet.verifier.report().every((r) => r.valid)).toBe(true);
-  });
+  }, 420_000);
 });
