@@ -96,11 +96,14 @@ export interface RouterProcess {
   stop(): Promise<void>;
 }
 
-/** Starts `worker/main.ts` in its own process with `env` (plus the current environment). */
+/**
+ * Starts the worker as an operator does, `dvt-router worker`, in its own process with `env`
+ * (plus the current environment).
+ */
 export function startRouterProcess(env: Record<string, string>): RouterProcess {
   const child = spawnSupervised(
     process.execPath,
-    ['--import', 'tsx', path.join(REPO_ROOT, 'worker', 'main.ts')],
+    [path.join(REPO_ROOT, 'bin', 'dvt-router.js'), 'worker'],
     { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';
