@@ -16,22 +16,52 @@ import { ALL_SEARCH_ATTRIBUTES } from '../../workflows/definitions.js';
 /** A time-skipping environment (Java test server): timers fire as soon as the workflow waits. */
 export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
   return stopWorkersOnTeardown(
-    await TestWorkflowEnvironment.createTimeSkipping({
-      server: { executable: testServerExecutable() },
-    }),
+    await withStartRetries(() =>
+      TestWorkflowEnvironment.createTimeSkipping({
+        server: { executable: testServerExecutable() },
+      }),
+    ),
   );
+}
+
+/**
+ * The SDK gives a test server 5 s to come up and kills it when it does not; on a loaded machine
+ * the JVM can take longer. Try again (twice) rather than fail the whole file.
+ */
+async function withStartRetries<T>(start: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await start();
+    } catch (error) {
+      if (attempt >= 3 || !/did not start within/.test(String(error))) throw error;
+    }
+  }
+}
+
+/**
+ * Like `Promise.all`, but waits for every promise to settle before it throws the first failure:
+ * a workflow bundle still compiling when a failed `beforeAll` ends would outlive its test file.
+ */
+export async function allSettled<T extends readonly unknown[]>(promises: {
+  [K in keyof T]: Promise<T[K]>;
+}): Promise<T> {
+  const results = await Promise.allSettled(promises);
+  for (const result of results) if (result.status === 'rejected') throw result.reason;
+  return results.map((r) => (r as PromiseFulfilledResult<unknown>).value) as unknown as T;
 }
 
 /** A real dev server (Temporal CLI) on 127.0.0.1 with the project's search attributes. */
 export async function createDevServerEnv(): Promise<TestWorkflowEnvironment> {
-  const env = await TestWorkflowEnvironment.createLocal({
-    server: {
-      executable: devServerExecutable(),
-      ip: '127.0.0.1',
-      searchAttributes: ALL_SEARCH_ATTRIBUTES,
-      log: { format: 'pretty', level: 'error' },
-    },
-  });
+  const env = await withStartRetries(() =>
+    TestWorkflowEnvironment.createLocal({
+      server: {
+        executable: devServerExecutable(),
+        ip: '127.0.0.1',
+        searchAttributes: ALL_SEARCH_ATTRIBUTES,
+        log: { format: 'pretty', level: 'error' },
+      },
+    }),
+  );
   return stopWorkersOnTeardown(env);
 }
 

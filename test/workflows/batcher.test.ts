@@ -2,7 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflows, createTestWorker, createTimeSkippingEnv } from '../helpers/temporal.js';
+import {
+  bundleWorkflows,
+  createTestWorker,
+  createTimeSkippingEnv,
+  allSettled,
+} from '../helpers/temporal.js';
 import {
   batcherStatus,
   batchSubmit,
@@ -26,7 +31,7 @@ let env: TestWorkflowEnvironment;
 let bundle: WorkflowBundleWithSourceMap;
 
 beforeAll(async () => {
-  [env, bundle] = await Promise.all([
+  [env, bundle] = await allSettled([
     createTimeSkippingEnv(),
     bundleWorkflows(fileURLToPath(new URL('../../workflows/index.ts', import.meta.url))),
   ]);

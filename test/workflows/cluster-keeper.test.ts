@@ -16,7 +16,7 @@ import {
   workflowIds,
 } from '../../workflows/definitions.js';
 import { clusterKeeper, type ClusterKeeperSettings } from '../../workflows/cluster-keeper.js';
-import { createTimeSkippingEnv } from '../helpers/temporal.js';
+import { createTimeSkippingEnv, allSettled } from '../helpers/temporal.js';
 import {
   bundleMonitorWorkflows,
   minedTx,
@@ -32,7 +32,7 @@ let bundle: WorkflowBundleWithSourceMap;
 let owners = 0;
 
 beforeAll(async () => {
-  [env, bundle] = await Promise.all([createTimeSkippingEnv(), bundleMonitorWorkflows()]);
+  [env, bundle] = await allSettled([createTimeSkippingEnv(), bundleMonitorWorkflows()]);
 });
 
 afterAll(async () => {

@@ -8,7 +8,7 @@ import type {
 } from '../../activities/router/monitor-contract.js';
 import { ejectorStatus, workflowIds } from '../../workflows/definitions.js';
 import { ejector, type EjectorSettings } from '../../workflows/ejector.js';
-import { createTimeSkippingEnv } from '../helpers/temporal.js';
+import { createTimeSkippingEnv, allSettled } from '../helpers/temporal.js';
 import { bundleMonitorWorkflows, stubActivities, withWorker } from '../fixtures/monitor-world.js';
 
 const MINUTE_MS = 60_000;
@@ -18,7 +18,7 @@ let env: TestWorkflowEnvironment;
 let bundle: WorkflowBundleWithSourceMap;
 
 beforeAll(async () => {
-  [env, bundle] = await Promise.all([createTimeSkippingEnv(), bundleMonitorWorkflows()]);
+  [env, bundle] = await allSettled([createTimeSkippingEnv(), bundleMonitorWorkflows()]);
 });
 
 afterAll(async () => {

@@ -2,7 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflows, createTestWorker, createTimeSkippingEnv } from '../helpers/temporal.js';
+import {
+  bundleWorkflows,
+  createTestWorker,
+  createTimeSkippingEnv,
+  allSettled,
+} from '../helpers/temporal.js';
 import { waitDays } from '../fixtures/harness-workflows.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -11,7 +16,7 @@ let env: TestWorkflowEnvironment;
 let bundle: WorkflowBundleWithSourceMap;
 
 beforeAll(async () => {
-  [env, bundle] = await Promise.all([
+  [env, bundle] = await allSettled([
     createTimeSkippingEnv(),
     bundleWorkflows(fileURLToPath(new URL('../fixtures/harness-workflows.ts', import.meta.url))),
   ]);

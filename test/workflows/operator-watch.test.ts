@@ -6,7 +6,7 @@ import type {
 } from '../../activities/router/monitor-contract.js';
 import { operatorWatchStatus, workflowIds } from '../../workflows/definitions.js';
 import { operatorWatch, type OperatorWatchSettings } from '../../workflows/operator-watch.js';
-import { createTimeSkippingEnv } from '../helpers/temporal.js';
+import { createTimeSkippingEnv, allSettled } from '../helpers/temporal.js';
 import { bundleMonitorWorkflows, stubActivities, withWorker } from '../fixtures/monitor-world.js';
 
 const MINUTE_MS = 60_000;
@@ -16,7 +16,7 @@ let env: TestWorkflowEnvironment;
 let bundle: WorkflowBundleWithSourceMap;
 
 beforeAll(async () => {
-  [env, bundle] = await Promise.all([createTimeSkippingEnv(), bundleMonitorWorkflows()]);
+  [env, bundle] = await allSettled([createTimeSkippingEnv(), bundleMonitorWorkflows()]);
 });
 
 afterAll(async () => {

@@ -14,7 +14,7 @@ import { ETHER } from '../../domain/amounts.js';
 import { workflowIds } from '../../workflows/definitions.js';
 import type { PoolMonitorInput } from '../../workflows/pool-monitor.js';
 import { poolMonitor } from '../../workflows/pool-monitor.js';
-import { createTimeSkippingEnv } from '../helpers/temporal.js';
+import { createTimeSkippingEnv, allSettled } from '../helpers/temporal.js';
 import { bundleMonitorWorkflows, stubActivities, withWorker } from '../fixtures/monitor-world.js';
 
 const POOL = '0x00000000000000000000000000000000000000AA';
@@ -24,7 +24,7 @@ let env: TestWorkflowEnvironment;
 let bundle: WorkflowBundleWithSourceMap;
 
 beforeAll(async () => {
-  [env, bundle] = await Promise.all([createTimeSkippingEnv(), bundleMonitorWorkflows()]);
+  [env, bundle] = await allSettled([createTimeSkippingEnv(), bundleMonitorWorkflows()]);
 });
 
 afterAll(async () => {

@@ -5,7 +5,12 @@ import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
 import { type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflows, createTestWorker, createTimeSkippingEnv } from '../helpers/temporal.js';
+import {
+  bundleWorkflows,
+  createTestWorker,
+  createTimeSkippingEnv,
+  allSettled,
+} from '../helpers/temporal.js';
 import {
   lifecycleStatus,
   migrate,
@@ -35,7 +40,7 @@ let env: TestWorkflowEnvironment;
 let bundle: WorkflowBundleWithSourceMap;
 
 beforeAll(async () => {
-  [env, bundle] = await Promise.all([
+  [env, bundle] = await allSettled([
     createTimeSkippingEnv(),
     bundleWorkflows(fileURLToPath(new URL('../../workflows/index.ts', import.meta.url))),
   ]);
