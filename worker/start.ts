@@ -121,6 +121,7 @@ export function createActivities(
         taskQueue,
         batcher: settings.batcher,
         clusterKeeper: settings.clusterKeeper,
+        dryRun: config.DVT_DRY_RUN,
       },
     }),
     ...createMonitorActivities({

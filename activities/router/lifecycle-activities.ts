@@ -168,6 +168,14 @@ export function createLifecycleActivities(deps: LifecycleActivityDeps) {
     pubkey: string;
     validatorIndex: string;
   }): Promise<{ alreadyDone: boolean }> {
+    if (settings.dryRun) {
+      throw new DvtError(
+        'ERR_DRY_RUN',
+        `Dry run: the voluntary exit of validator ${params.validatorIndex} would be signed and ` +
+          'posted now; nothing is signed in dry-run mode.',
+        { details: { validatorIndex: params.validatorIndex, pubkey: params.pubkey } },
+      );
+    }
     const [spec, syncing] = await Promise.all([beacon.getSpec(), beacon.getSyncing()]);
     const slotsPerEpoch = BigInt(spec.SLOTS_PER_EPOCH ?? '32');
     const epoch = (BigInt(syncing.headSlot) / slotsPerEpoch).toString();

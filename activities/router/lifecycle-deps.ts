@@ -51,6 +51,8 @@ export interface LifecycleActivitySettings {
   batcher: BatcherSettings;
   /** Input of cluster keepers started by `notifyClusterKeeper`. */
   clusterKeeper: ClusterKeeperSettings;
+  /** Dry-run mode: a voluntary exit is signed nowhere and posted nowhere (`ERR_DRY_RUN`). */
+  dryRun?: boolean;
 }
 
 /**

@@ -512,6 +512,30 @@ describe('router lifecycle activities on the devnet', () => {
     expect(await ssv.isRegistered(pubkey)).toBe(false);
   });
 
+  it('in dry-run mode signs and posts no voluntary exit', async () => {
+    const pubkey = pubkeys[2] ?? '';
+    const dryRun = createLifecycleActivities({
+      ...deps,
+      settings: { ...deps.settings, dryRun: true },
+    });
+    const view = await act('readValidatorOnBeacon', { pubkey });
+    await expect(
+      act(
+        'submitExit',
+        {
+          keyIndex: 2,
+          pubkey,
+          validatorIndex: view.index ?? '',
+          operatorIds: [],
+          path: 'voluntary',
+          idempotencyKey: `test/${run}/validator/2/exit-dry`,
+        },
+        dryRun,
+      ),
+    ).rejects.toMatchObject({ type: 'ERR_DRY_RUN', nonRetryable: true });
+    expect((await act('readValidatorOnBeacon', { pubkey })).status).toBe(view.status);
+  });
+
   it('signs and posts a voluntary exit the beacon node accepts', async () => {
     const pubkey = pubkeys[2] ?? '';
     devnet.beacon.admin.advanceEpochs(5);
