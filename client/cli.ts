@@ -69,7 +69,8 @@ export function buildCli(io: Io, setExit: (code: number) => void): Command {
       '-c, --config <file>',
       'YAML config file (also DVT_CONFIG_FILE); DVT_* env overrides it',
     )
-    .option('--devnet [dir]', 'use the settings `npm run devnet` wrote (default folder .devnet)')
+    .option('--devnet', 'use the settings `npm run devnet` wrote in .devnet')
+    .option('--devnet-dir <dir>', 'like --devnet, with the devnet folder elsewhere')
     .option('--json', 'print JSON instead of tables')
     .showHelpAfterError()
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })

@@ -19,16 +19,17 @@ import { loadConfig, type ConfigEnv, type WorkerConfig } from '../worker/config.
 /** Global options every command accepts. */
 export interface GlobalOptions {
   config?: string;
-  /** `true` for the default `.devnet` folder, or the folder `npm run devnet` wrote. */
-  devnet?: string | boolean;
+  /** Use the settings `npm run devnet` wrote in `.devnet` (or in {@link devnetDir}). */
+  devnet?: boolean;
+  devnetDir?: string;
   json?: boolean;
 }
 
 /** The environment a command runs with: process env over the devnet's router settings. */
 export function commandEnv(options: GlobalOptions, env: ConfigEnv = process.env): ConfigEnv {
   const merged: Record<string, string | undefined> = {};
-  if (options.devnet) {
-    const dir = typeof options.devnet === 'string' ? options.devnet : '.devnet';
+  if (options.devnet || options.devnetDir) {
+    const dir = options.devnetDir ?? '.devnet';
     const file = path.join(dir, 'router', 'env.json');
     let devnetEnv: Record<string, string>;
     try {

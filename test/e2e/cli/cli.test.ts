@@ -201,7 +201,7 @@ describe('dvt-router CLI on the devnet', () => {
     expect(badConfig.code).toBe(2);
     expect(badConfig.stderr).toContain('DVT_POOL_STORAGE');
 
-    const noDevnet = await cli(['--devnet', '/nonexistent', 'status']);
+    const noDevnet = await cli(['--devnet-dir', '/nonexistent', 'status']);
     expect(noDevnet.code).toBe(2);
     expect(noDevnet.stderr).toContain('No devnet router settings at /nonexistent/router/env.json');
 
