@@ -4,26 +4,7 @@
  * rule carries severity, summary, description and a runbook that exists.
  */
 import { readRepoFile, readRepoYaml, repoFileExists } from './deploy-files.js';
-
-/**
- * The contract: every metric dvt-router exports (worker/telemetry.ts), with its labels. Alert
- * rules, the dashboard and this list change together.
- */
-const METRICS: Record<string, { type: 'gauge' | 'counter' | 'histogram'; labels: string[] }> = {
-  dvt_validators: { type: 'gauge', labels: ['stage'] },
-  dvt_pool_usable_balance_eth: { type: 'gauge', labels: [] },
-  dvt_cluster_runway_days: { type: 'gauge', labels: ['cluster'] },
-  dvt_cluster_liquidated: { type: 'gauge', labels: ['cluster'] },
-  dvt_operator_healthy: { type: 'gauge', labels: ['operator_id'] },
-  dvt_lifecycles_halted: { type: 'gauge', labels: [] },
-  dvt_tx_sent_total: { type: 'counter', labels: ['kind'] },
-  dvt_tx_failed_total: { type: 'counter', labels: ['kind', 'reason'] },
-  dvt_tx_replaced_total: { type: 'counter', labels: ['kind'] },
-  dvt_tx_stuck: { type: 'gauge', labels: ['kind'] },
-  dvt_gas_spent_eth_total: { type: 'counter', labels: ['kind'] },
-  dvt_signer_balance_eth: { type: 'gauge', labels: ['account'] },
-  dvt_stage_duration_seconds: { type: 'histogram', labels: ['stage'] },
-};
+import { METRICS } from '../../fixtures/metrics-contract.js';
 
 /** Runbooks under docs/runbooks/ that alerts may link to. */
 const RUNBOOKS = [

@@ -13,22 +13,12 @@ import {
   type Readiness,
   type TelemetryServer,
 } from '../../../worker/telemetry.js';
+import { METRICS, WORKFLOW_METRICS } from '../../fixtures/metrics-contract.js';
 
-/** The names and labels alert rules and dashboards are written against. */
-const CONTRACT: Record<string, { type: string; labels: string[] }> = {
-  dvt_validators: { type: 'gauge', labels: ['stage'] },
-  dvt_pool_usable_balance_eth: { type: 'gauge', labels: [] },
-  dvt_cluster_runway_days: { type: 'gauge', labels: ['cluster'] },
-  dvt_cluster_liquidated: { type: 'gauge', labels: ['cluster'] },
-  dvt_operator_healthy: { type: 'gauge', labels: ['operator_id'] },
-  dvt_lifecycles_halted: { type: 'gauge', labels: [] },
-  dvt_tx_sent_total: { type: 'counter', labels: ['kind'] },
-  dvt_tx_failed_total: { type: 'counter', labels: ['kind', 'reason'] },
-  dvt_tx_replaced_total: { type: 'counter', labels: ['kind'] },
-  dvt_tx_stuck: { type: 'gauge', labels: ['kind'] },
-  dvt_gas_spent_eth_total: { type: 'counter', labels: ['kind'] },
-  dvt_signer_balance_eth: { type: 'gauge', labels: ['account'] },
-};
+/** The contract metrics the worker's own registry holds. */
+const CONTRACT = Object.fromEntries(
+  Object.entries(METRICS).filter(([name]) => !WORKFLOW_METRICS.includes(name)),
+);
 
 async function value(metrics: Metrics, name: string, labels: Record<string, string> = {}) {
   const metric = metrics.registry.getSingleMetric(name);
