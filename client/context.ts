@@ -5,15 +5,15 @@
  * address.
  */
 import { readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { computeAddress, JsonRpcProvider, parseEther } from 'ethers';
+import { JsonRpcProvider, parseEther } from 'ethers';
 import type { PoolAdapter } from '../activities/pool/pool-adapter.js';
 import { makeStafiPoolAdapter } from '../activities/pool/stafi-adapter.js';
 import { DvtError } from '../domain/errors.js';
 import { workflowIds } from '../workflows/definitions.js';
 import { dataConverterFor, loadKeyring } from './codec.js';
+import { loadSigner } from '../worker/clients.js';
 import { loadConfig, type ConfigEnv, type WorkerConfig } from '../worker/config.js';
 
 /** Global options every command accepts. */
@@ -69,27 +69,7 @@ export async function connectTemporal(config: WorkerConfig): Promise<Client> {
 
 /** The router's account: the address of the signer key (the key itself is not kept). */
 export async function routerAccount(config: WorkerConfig): Promise<string> {
-  let key: string;
-  try {
-    key = (await readFile(config.DVT_SIGNER_KEY_FILE, 'utf8')).trim();
-  } catch {
-    throw new DvtError(
-      'ERR_CONFIG',
-      `Cannot read the signer key file ${config.DVT_SIGNER_KEY_FILE}.`,
-      {
-        hint: 'Point DVT_SIGNER_KEY_FILE (secrets.signerKeyFile) at a readable file.',
-      },
-    );
-  }
-  try {
-    return computeAddress(key.startsWith('0x') ? key : `0x${key}`);
-  } catch {
-    throw new DvtError(
-      'ERR_CONFIG',
-      `The signer key in ${config.DVT_SIGNER_KEY_FILE} is not a valid private key.`,
-      { hint: 'The file must hold one 32-byte hex private key.' },
-    );
-  }
+  return (await loadSigner(config)).address;
 }
 
 /**

@@ -37,7 +37,14 @@ async function readSecretFile(file: string, what: string, variable: string): Pro
   }
 }
 
-async function loadSigner(config: WorkerConfig, provider: JsonRpcProvider): Promise<Wallet> {
+/**
+ * The router's signer from its key file (connected to `provider` when given). Errors name the
+ * file, never the key. The CLI uses it for the router's address only.
+ */
+export async function loadSigner(
+  config: Pick<WorkerConfig, 'DVT_SIGNER_KEY_FILE'>,
+  provider?: JsonRpcProvider,
+): Promise<Wallet> {
   const key = await readSecretFile(config.DVT_SIGNER_KEY_FILE, 'signer key', 'DVT_SIGNER_KEY_FILE');
   try {
     return new Wallet(key.startsWith('0x') ? key : `0x${key}`, provider);
