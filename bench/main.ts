@@ -319,7 +319,7 @@ async function main(): Promise<number> {
       },
       txPerValidator: {
         switchNote:
-          'Batching off: the harness updates the pool monitor Schedule so it starts lifecycles with `lifecycleSettings.batching = false` (one executeBatch per item); the worker has no config switch for it (see bench/README.md).',
+          'Batching off: the harness restarts the worker with DVT_BATCHING=false (its start-up updates the pool monitor Schedule), so lifecycles started from then on send one transaction per validator and step.',
         on: txFigures(sameN),
         off: txFigures(offRuns),
       },

@@ -22,9 +22,13 @@ const PUBKEY_LIMIT = 100_000n;
 export interface BenchWorld {
   devnet: Devnet;
   client: Client;
-  worker: RouterProcess;
+  /** The worker process running now (setBatching replaces it). */
+  worker(): RouterProcess;
   clock: BlockClock;
-  /** Updates the pool monitor Schedule so lifecycles it starts from now on batch (or not). */
+  /**
+   * Restarts the worker with `DVT_BATCHING` set, as an operator would; the worker's start-up
+   * updates the pool monitor Schedule, so lifecycles it starts from then on batch (or not).
+   */
   setBatching(enabled: boolean): Promise<void>;
   stop(): Promise<void>;
 }
@@ -85,8 +89,7 @@ async function waitReady(worker: RouterProcess, timeoutMs: number): Promise<void
 
 /**
  * Starts a devnet (depositors idle, the super node's pubkey limit raised) and the worker with
- * `env`; with `batching: false` the pool monitor's Schedule is updated to start lifecycles with
- * `batching: false` (the worker's own settings always batch; see bench/README.md).
+ * `env` and `DVT_BATCHING` from `batching`.
  */
 export async function startBenchWorld(options: {
   env: Record<string, string>;
@@ -117,35 +120,34 @@ export async function startBenchWorld(options: {
     PUBKEY_LIMIT,
   )) as TransactionResponse;
   await raise.wait();
-  const files = await prepareRouterFiles(devnet, dir, { scryptN: 1024, env: options.env });
+  const files = await prepareRouterFiles(devnet, dir, {
+    scryptN: 1024,
+    env: { ...options.env, DVT_BATCHING: String(options.batching) },
+  });
   worker = startRouterProcess(files.env);
   await waitReady(worker, 120_000);
   connection = await Connection.connect({ address: devnet.state.temporalAddress ?? '' });
   const client = new Client({ connection });
   const setBatching = async (enabled: boolean): Promise<void> => {
-    const handle = client.schedule.getHandle(
-      workflowIds.poolMonitorSchedule(devnet.state.contracts.storage),
-    );
-    await handle.update((previous) => {
-      const action = previous.action as typeof previous.action & { args?: unknown[] };
-      const [input] = (action.args ?? []) as [{ lifecycleSettings: Record<string, unknown> }];
-      return {
-        ...previous,
-        action: {
-          ...action,
-          args: [
-            { ...input, lifecycleSettings: { ...input.lifecycleSettings, batching: enabled } },
-          ],
-        },
-      };
-    });
-    const check = await handle.describe();
-    const args = (check.action as { args?: { lifecycleSettings?: { batching?: boolean } }[] }).args;
+    await worker?.stop();
+    worker = startRouterProcess({ ...files.env, DVT_BATCHING: String(enabled) });
+    await waitReady(worker, 120_000);
+    const schedule = await client.schedule
+      .getHandle(workflowIds.poolMonitorSchedule(devnet.state.contracts.storage))
+      .describe();
+    const args = (schedule.action as { args?: { lifecycleSettings?: { batching?: boolean } }[] })
+      .args;
     if (args?.[0]?.lifecycleSettings?.batching !== enabled) {
-      throw new Error(`could not set batching ${enabled} in the pool monitor Schedule`);
+      throw new Error(`the restarted worker did not set batching ${enabled} in its Schedule`);
     }
   };
-  if (!options.batching) await setBatching(false);
   clock = startBlockClock(devnet);
-  return { devnet, client, worker, clock, setBatching, stop };
+  return {
+    devnet,
+    client,
+    worker: () => worker as RouterProcess,
+    clock,
+    setBatching,
+    stop,
+  };
 }

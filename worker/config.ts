@@ -115,6 +115,15 @@ export const configSchema = z
       .default('false')
       .transform((v) => v === 'true' || v === '1'),
     /**
+     * Batching of deposits, SSV registrations and stakes (up to 16 per transaction, waiting a
+     * short window for more). Off: one transaction per validator and write, e.g. while debugging.
+     * Read by lifecycles the pool monitor starts after the worker (and its Schedule) restarted.
+     */
+    DVT_BATCHING: z
+      .enum(['true', 'false', '1', '0'], { error: 'must be true or false' })
+      .default('true')
+      .transform((v) => v === 'true' || v === '1'),
+    /**
      * How the router exits a validator it was asked to exit: `ssv` (exitValidator on SSVNetwork;
      * the operators sign) or `voluntary` (the router signs an EIP-7044 exit and posts it to the
      * beacon node). The pool's own EIP-7002 ejections are awaited, never sent, on either path.
@@ -351,6 +360,13 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     doc: 'ssv (exitValidator, the operators sign) or voluntary (EIP-7044 exit signed by the router)',
     default: 'ssv',
     example: 'ssv',
+  },
+  {
+    path: 'router.batching',
+    env: 'DVT_BATCHING',
+    doc: 'true: up to 16 deposits, registrations or stakes per transaction; false: one each',
+    default: 'true',
+    example: 'true',
   },
   {
     path: 'router.dryRun',

@@ -35,7 +35,7 @@ export function routerSettings(config: WorkerConfig): RouterSettings {
   const fast = config.DVT_NETWORK === 'devnet';
   return {
     lifecycle: {
-      batching: true,
+      batching: config.DVT_BATCHING,
       credentialsPoll: fast
         ? { initialMs: 2 * SECOND, maxMs: 20 * SECOND }
         : { initialMs: MINUTE, maxMs: HOUR },

@@ -111,7 +111,7 @@ export function createChainActivities({
       for (;;) {
         let check: TxCheck;
         try {
-          check = await engine.check(input.request, input.nonce, hashes);
+          check = await engine.check(input.request, input.nonce, hashes, input.confirmations);
           failures = 0;
         } catch (error) {
           // A poll that fails is retried by the next poll; only a long outage fails the activity.

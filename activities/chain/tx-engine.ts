@@ -272,15 +272,21 @@ export function makeTxEngine(deps: TxEngineDeps) {
 
   /**
    * Where the transaction at (`from`, `nonce`) stands, over every version sent at that nonce.
-   * The nonce is read before the receipts, so a version mined in between is never mistaken for
-   * a foreign transaction.
+   *
+   * `nonce-taken` is only concluded from a block `confirmations` deep: the head is read first,
+   * then the account nonce at head − confirmations + 1, then the receipts. So a version mined
+   * after the head was read is found by its receipt (never mistaken for a foreign transaction),
+   * and a reorg (or an RPC pool whose nodes disagree) between the reads cannot make a version
+   * that was mined at low depth and then reorged out look like a foreign transaction at our
+   * nonce: shallower than the caller's confirmations, the block is not trusted either way.
    */
   async function check(
     request: Pick<TxRequest, 'from' | 'to' | 'data' | 'valueWei' | 'kind'>,
     nonce: number,
     hashes: readonly string[],
+    confirmations = 1,
   ): Promise<TxCheck> {
-    const result = await checkOnce(request, nonce, hashes);
+    const result = await checkOnce(request, nonce, hashes, Math.max(1, confirmations));
     counting?.checked(request, nonce, hashes, result);
     return result;
   }
@@ -289,35 +295,35 @@ export function makeTxEngine(deps: TxEngineDeps) {
     request: Pick<TxRequest, 'from' | 'to' | 'data' | 'valueWei' | 'kind'>,
     nonce: number,
     hashes: readonly string[],
+    confirmations: number,
   ): Promise<TxCheck> {
-    {
-      const accountNonce = await rpc('getTransactionCount', () =>
-        provider.getTransactionCount(request.from, 'latest'),
+    const head = await rpc('getBlockNumber', () => provider.getBlockNumber());
+    const trusted = Math.max(0, head - confirmations + 1);
+    const accountNonce = await rpc('getTransactionCount', () =>
+      provider.getTransactionCount(request.from, trusted),
+    );
+    for (const hash of hashes) {
+      const receipt = await rpc('getTransactionReceipt', () =>
+        provider.getTransactionReceipt(hash),
       );
-      const head = await rpc('getBlockNumber', () => provider.getBlockNumber());
-      for (const hash of hashes) {
-        const receipt = await rpc('getTransactionReceipt', () =>
-          provider.getTransactionReceipt(hash),
-        );
-        if (!receipt) continue;
-        const base = {
-          hash,
-          blockNumber: receipt.blockNumber,
-          confirmations: head - receipt.blockNumber + 1,
-          gasUsed: receipt.gasUsed.toString(),
-          effectiveGasPrice: receipt.gasPrice.toString(),
-        };
-        if (receipt.status === 1) return { status: 'mined', ...base };
-        return { status: 'reverted', ...base, revert: await replayRevert(request, receipt) };
-      }
-      if (accountNonce > nonce) return { status: 'nonce-taken', accountNonce };
-      for (const hash of hashes) {
-        if (await rpc('getTransaction', () => provider.getTransaction(hash))) {
-          return { status: 'pending', inMempool: true };
-        }
-      }
-      return { status: 'pending', inMempool: false };
+      if (!receipt) continue;
+      const base = {
+        hash,
+        blockNumber: receipt.blockNumber,
+        confirmations: Math.max(0, head - receipt.blockNumber + 1),
+        gasUsed: receipt.gasUsed.toString(),
+        effectiveGasPrice: receipt.gasPrice.toString(),
+      };
+      if (receipt.status === 1) return { status: 'mined', ...base };
+      return { status: 'reverted', ...base, revert: await replayRevert(request, receipt) };
     }
+    if (accountNonce > nonce) return { status: 'nonce-taken', accountNonce };
+    for (const hash of hashes) {
+      if (await rpc('getTransaction', () => provider.getTransaction(hash))) {
+        return { status: 'pending', inMempool: true };
+      }
+    }
+    return { status: 'pending', inMempool: false };
   }
 
   async function replayRevert(

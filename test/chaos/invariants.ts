@@ -275,6 +275,7 @@ export async function scanForSecrets(
   client: Client,
   logs: string,
   secrets: readonly string[],
+  progress: (scanned: number) => void = () => {},
 ): Promise<{ leaks: string[]; scanned: number }> {
   const leaks: string[] = [];
   const check = (where: string, text: string): void => {
@@ -286,6 +287,7 @@ export async function scanForSecrets(
   let scanned = 0;
   for await (const wf of client.workflow.list()) {
     scanned++;
+    if (scanned % 100 === 0) progress(scanned);
     check(
       `search attributes/memo of ${wf.workflowId}`,
       JSON.stringify(wf.searchAttributes) + JSON.stringify(wf.memo ?? null),

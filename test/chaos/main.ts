@@ -31,12 +31,15 @@ interface Args {
   profile: Profile;
   out: string | null;
   seed: number;
+  /** Names of the world scenarios to run (all when empty); the bad-input corpus always runs. */
+  only: string[];
 }
 
 function parseArgs(argv: readonly string[]): Args {
   let profile: Profile | null = null;
   let out: string | null = null;
   let seed = 20_260_101;
+  const only: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--quick' || arg === '--long') {
@@ -45,12 +48,21 @@ function parseArgs(argv: readonly string[]): Args {
       out = argv[++i] ?? null;
     } else if (arg === '--seed' && /^\d+$/.test(argv[i + 1] ?? '')) {
       seed = Number(argv[++i]);
+    } else if (arg === '--only' && argv[i + 1]) {
+      for (const name of (argv[++i] ?? '').split(',')) {
+        if (!WORLD_SCENARIOS.some(([known]) => known === name.trim())) {
+          throw new Error(
+            `unknown scenario "${name}" for --only; one of: ${WORLD_SCENARIOS.map(([n]) => n).join(', ')}`,
+          );
+        }
+        only.push(name.trim());
+      }
     } else {
       throw new Error(`unknown argument ${arg}`);
     }
   }
   if (!profile) throw new Error('choose a profile: --quick or --long');
-  return { profile, out, seed };
+  return { profile, out, seed, only };
 }
 
 const WORLD_SCENARIOS: [string, (context: WorldContext) => Promise<void>][] = [
@@ -67,7 +79,7 @@ async function main(): Promise<number> {
     args = parseArgs(process.argv.slice(2));
   } catch (error) {
     console.error(
-      `${(error as Error).message}\nusage: npm run chaos -- --quick|--long [--out <file>] [--seed <n>]`,
+      `${(error as Error).message}\nusage: npm run chaos -- --quick|--long [--out <file>] [--seed <n>] [--only <scenario,…>]`,
     );
     return 2;
   }
@@ -111,6 +123,7 @@ async function main(): Promise<number> {
     const expected = { lifecycles: 0 };
     let onboardedSoFar = 0;
     for (const [name, scenario] of WORLD_SCENARIOS) {
+      if (args.only.length > 0 && !args.only.includes(name)) continue;
       const figures = emptyFigures(name);
       const context: WorldContext = {
         world: live,
@@ -146,12 +159,18 @@ async function main(): Promise<number> {
       log(
         `${name}: ${figures.violations.length === 0 ? 'ok' : `${figures.violations.length} violation(s)`} in ${figures.wallSeconds} s`,
       );
+      // Each violation as it is found, and the figures so far on disk: a long run that is
+      // stopped later still tells what went wrong.
+      for (const violation of figures.violations) log(`${name}: VIOLATION ${violation}`);
+      if (args.out) writeReport(args, rows, (Date.now() - started) / 1000);
     }
 
     const scan = emptyFigures('secret scan');
     await timed(scan, async () => {
       const secrets = secretsOf(live.mnemonic, expected.lifecycles + 4);
-      const { leaks, scanned } = await scanForSecrets(live.client, live.allOutput(), secrets);
+      const { leaks, scanned } = await scanForSecrets(live.client, live.allOutput(), secrets, (n) =>
+        log(`secret scan: ${n} workflow runs read`),
+      );
       scan.secretsFound = leaks.length;
       scan.violations.push(...leaks);
       scan.notes.push(
@@ -166,26 +185,44 @@ async function main(): Promise<number> {
     );
     rows.push(failed);
   } finally {
+    // The workers' logs beside the figures, for reading a violation after the run.
+    if (args.out && world) {
+      writeFileSync(`${args.out}.workers.log`, (world as ChaosWorld).allOutput());
+    }
     await stopWorld();
   }
 
   const total = (Date.now() - started) / 1000;
   console.log(formatTable(rows, { profile: args.profile, seed: args.seed, wallSeconds: total }));
-  const report = {
-    profile: args.profile,
-    seed: args.seed,
-    wallSeconds: Math.round(total),
-    scenarios: rows,
-    violations: rows.flatMap((r) => r.violations.map((v) => `${r.scenario}: ${v}`)),
-  };
+  const report = writeReport(args, rows, total);
   console.log(JSON.stringify(report, null, 2));
-  if (args.out) writeFileSync(args.out, `${JSON.stringify(report, null, 2)}\n`);
   if (report.violations.length > 0) {
     console.error(`\nINVARIANT VIOLATIONS (${report.violations.length}):`);
     for (const violation of report.violations) console.error(`- ${violation}`);
     return 1;
   }
   return 0;
+}
+
+interface Report {
+  profile: Profile;
+  seed: number;
+  wallSeconds: number;
+  scenarios: ScenarioFigures[];
+  violations: string[];
+}
+
+/** The figures as JSON; written to `--out` when given. */
+function writeReport(args: Args, rows: ScenarioFigures[], wallSeconds: number): Report {
+  const report: Report = {
+    profile: args.profile,
+    seed: args.seed,
+    wallSeconds: Math.round(wallSeconds),
+    scenarios: rows,
+    violations: rows.flatMap((r) => r.violations.map((v) => `${r.scenario}: ${v}`)),
+  };
+  if (args.out) writeFileSync(args.out, `${JSON.stringify(report, null, 2)}\n`);
+  return report;
 }
 
 async function timed(figures: ScenarioFigures, body: () => Promise<void>): Promise<void> {

@@ -90,10 +90,36 @@ export async function awaitAllActive(context: WorldContext, attempts = 600): Pro
     return true;
   } catch (error) {
     context.figures.violations.push(
-      `not every lifecycle reached active within ${attempts / 2} s: ${error instanceof Error ? error.message : String(error)}`,
+      `not every lifecycle reached active within ${attempts / 2} s: ${error instanceof Error ? error.message : String(error)}\n${await describeHelpers(context.world.client)}`,
     );
     return false;
   }
+}
+
+/**
+ * What the router's helper workflows (signer, batchers, cluster keepers) are doing: their status
+ * query and pending activities, so a stuck lifecycle's report says what it waits behind.
+ */
+async function describeHelpers(client: WorldContext['world']['client']): Promise<string> {
+  const lines: string[] = [];
+  for await (const wf of client.workflow.list({ query: 'ExecutionStatus = "Running"' })) {
+    if (wf.workflowId.startsWith('validator/')) continue;
+    const handle = client.workflow.getHandle(wf.workflowId);
+    const status: unknown = await handle.query('status').catch((e: unknown) => String(e));
+    const pending = await handle
+      .describe()
+      .then((d) =>
+        (d.raw.pendingActivities ?? []).map(
+          (a) =>
+            `${a.activityType?.name ?? '?'} attempt ${a.attempt ?? 0} state ${String(a.state)} last failure: ${a.lastFailure?.message ?? 'none'}`,
+        ),
+      )
+      .catch((e: unknown) => [String(e)]);
+    lines.push(
+      `${wf.workflowId}: ${JSON.stringify(status).slice(0, 1500)}; pending activities: ${pending.join(' | ') || 'none'}`,
+    );
+  }
+  return lines.join('\n');
 }
 
 /** Polls `probe` every `intervalMs` until it returns true or `timeoutMs` passes. */

@@ -210,4 +210,62 @@ describe('transaction engine and signer workflow', () => {
     expect(await counterValue()).toBe(valueBefore + 15n);
     expect(await sentCount()).toBe(sentBefore + 5);
   });
+
+  it('does not take a mined-then-reorged transaction for a foreign one at its nonce', async () => {
+    // A reorg lands between the engine's reads: the receipt read already sees the chain without
+    // the block, while a nonce read at the head would still count the transaction. Before the
+    // fix, the engine reported `nonce-taken` and the signer moved to the next nonce for ever.
+    const key = HDNodeWallet.fromMnemonic(Mnemonic.fromPhrase(chain.mnemonic), "m/44'/60'/0'/0/2");
+    const provider = devnetProvider(chain.rpcUrl, chain.chainId);
+    const readReceipt = provider.getTransactionReceipt.bind(provider);
+    let reorgTo: string | null = null;
+    provider.getTransactionReceipt = async (hash) => {
+      if (reorgTo) {
+        await direct.send('evm_revert', [reorgTo]);
+        reorgTo = null;
+      }
+      return readReceipt(hash);
+    };
+    const engine = makeTxEngine({
+      provider,
+      chainId: chain.chainId,
+      signers: new Map([[key.address.toLowerCase(), key.connect(null)]]),
+      decodeRevert: makeRevertDecoder([counter.interface.fragments]),
+      policy: DEFAULT_GAS_POLICY,
+    });
+    const request = { ...(await bumpRequest(2)), from: key.address };
+    const planned = await engine.plan(request);
+    if (planned.decision.action !== 'send') throw new Error('expected a send decision');
+    const nonce = await engine.pendingNonce(key.address);
+    const signed = await engine.sign(request, nonce, planned.decision, planned.gasLimit);
+    await direct.send('evm_setAutomine', [false]);
+    try {
+      const snapshot = (await direct.send('evm_snapshot', [])) as string;
+      await engine.broadcast(signed.raw);
+      await direct.send('evm_mine', []);
+      expect(await engine.check(request, nonce, [signed.hash], 2)).toMatchObject({
+        status: 'mined',
+        confirmations: 1,
+      });
+
+      reorgTo = snapshot;
+      const afterReorg = await engine.check(request, nonce, [signed.hash], 2);
+
+      expect(reorgTo).toBeNull();
+      expect(afterReorg).toEqual({ status: 'pending', inMempool: false });
+      // What the signer's await does next: send the same bytes again; they are mined once.
+      await engine.broadcast(signed.raw);
+      await direct.send('evm_mine', []);
+      await direct.send('evm_mine', []);
+      expect(await engine.check(request, nonce, [signed.hash], 2)).toMatchObject({
+        status: 'mined',
+        confirmations: 2,
+        hash: signed.hash,
+      });
+      expect(await direct.getTransactionCount(key.address, 'latest')).toBe(nonce + 1);
+    } finally {
+      await direct.send('evm_setAutomine', [true]);
+      provider.destroy();
+    }
+  });
 });

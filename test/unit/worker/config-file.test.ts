@@ -190,6 +190,16 @@ const cases: Array<[string, Case]> = [
     },
   ],
   [
+    'batching that is not a boolean',
+    {
+      yaml: hoodi({ router: 'router: { batching: sometimes }' }),
+      lines: [
+        'router.batching (DVT_BATCHING): must be true or false (got "sometimes" at F:6), e.g. batching: true',
+      ],
+      count: 1,
+    },
+  ],
+  [
     'a dry run that is not a boolean',
     {
       yaml: hoodi({ router: 'router: { dryRun: yes }' }),
@@ -497,6 +507,7 @@ router:
   operatorFeeCapWei: "20000000000"
   minOwnerBalanceEth: 0.5
   exitPath: voluntary
+  batching: false
   dryRun: true
 transactions:
   confirmations: 2
@@ -530,6 +541,7 @@ observability:
       DVT_POOL_MONITOR_INTERVAL_SECONDS: 60,
       DVT_OPERATOR_FEE_CAP_WEI: '20000000000',
       DVT_MIN_OWNER_BALANCE_ETH: '0.5',
+      DVT_BATCHING: false,
       DVT_DRY_RUN: true,
       DVT_CONFIRMATIONS: 2,
       DVT_MAX_FEE_GWEI: 150,

@@ -33,6 +33,7 @@ describe('loadConfig', () => {
       DVT_CLUSTER_SIZE: 4,
       DVT_RESERVE_ETH: '20',
       DVT_DRY_RUN: false,
+      DVT_BATCHING: true,
     });
     expect(Object.isFrozen(config)).toBe(true);
   });
