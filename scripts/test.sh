@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# The one test command (README, .ci/run): set-up, lint, typecheck, then every jest project.
+# The one test command (README, .ci/run): set-up, lint, typecheck, every jest project, then the
+# reliability harness's quick profile and the benchmarks' quick run (completes, well-formed).
 # Fails if any step fails or if the run leaves Temporal server processes behind.
+# DVT_TEST_SKIP_HARNESSES=1 runs only lint, typecheck and jest (e.g. `npm test -- <paths>`).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -34,10 +36,31 @@ if [[ $status -eq 124 || $status -eq 137 ]]; then
   echo "[test] FAIL: jest did not finish within ${DVT_TEST_TIMEOUT:-35m}" >&2
 fi
 
+# The harnesses run their own devnet, Temporal dev server and worker processes, one at a time.
+# `timeout` is the last guard; each stops what it started, also on SIGTERM.
+harness() {
+  local name=$1 limit=$2
+  shift 2
+  echo "[test] $name"
+  set +e
+  timeout --kill-after=30s "$limit" "$@"
+  local code=$?
+  set -e
+  if [[ $code -eq 124 || $code -eq 137 ]]; then echo "[test] FAIL: $name did not finish within $limit" >&2; fi
+  summary+=("$name: $([[ $code -eq 0 ]] && echo ok || echo "FAILED (exit $code)")")
+  if [[ $code -ne 0 && $status -eq 0 ]]; then status=$code; fi
+}
+summary=()
+if [[ "${DVT_TEST_SKIP_HARNESSES:-}" != "1" ]]; then
+  harness 'chaos --quick' 15m npx tsx test/chaos/main.ts --quick --out .chaos-quick.json
+  harness 'bench --quick' 10m npx tsx bench/main.ts --quick --out .bench-quick/results.json
+fi
+
 # The digest goes last, so the tail of a CI log says what failed and what was slow.
 if [[ -f "$results" ]]; then
   node scripts/jest-digest.cjs "$results"
 fi
+for line in "${summary[@]}"; do echo "[test] $line"; done
 
 after=$(server_pids)
 stray=$(comm -13 <(echo "$before") <(echo "$after") | grep -v '^$' || true)

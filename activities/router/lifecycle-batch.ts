@@ -8,6 +8,7 @@
  * went stale (`ERR_TX_STATE_CHANGED`) is rebuilt once from a re-synced index, under the key
  * `<batchId>/resync` (the signer answers a known key with its first outcome).
  */
+import { formatEther } from 'ethers';
 import { DvtError } from '../../domain/errors.js';
 import { clusterIdOf, normalizeOperatorIds } from '../../domain/ssv/cluster.js';
 import { getIndexedCluster, type ClusterIndexState } from '../../domain/ssv/cluster-index.js';
@@ -202,7 +203,14 @@ export function makeExecuteBatch(
     }
     if (ready.length === 0) return;
     const amount = stake ? settings.stakeAmountGwei : settings.depositAmountGwei;
-    const signed = await depositData(ready, amount, results);
+    const payable = await whatThePoolPays(
+      ready,
+      BigInt(amount) * 1_000_000_000n,
+      stake ? 'stakes' : 'deposits',
+      results,
+    );
+    if (payable.length === 0) return;
+    const signed = await depositData(payable, amount, results);
     if (signed.length === 0) return;
     const batch = { items: signed.map((s) => s.data), idempotencyKey: params.batchId };
     const request = stake
@@ -224,6 +232,34 @@ export function makeExecuteBatch(
           : { outcome: 'failed', error: outcome.error },
       );
     }
+  }
+
+  /**
+   * The items the pool can pay for now: a deposit or stake pulls its amount from the pool
+   * (StaFi `withdrawExcessBalanceForSuperNode`), which reverts when the pool holds less. After
+   * users withdrew (the pool below what the plan set aside), the first items that fit go now and
+   * the rest fail retryably, so their lifecycles wait on a backoff until deposits refill the pool
+   * instead of halting. The reserve is not held back here: it limits new validators (the plan),
+   * and these were already deposited or planned against it.
+   */
+  async function whatThePoolPays(
+    items: BatchItem[],
+    amountWei: bigint,
+    what: 'stakes' | 'deposits',
+    results: Results,
+  ): Promise<BatchItem[]> {
+    const balance = BigInt((await pool.getBalance()).balanceWei);
+    const fit = Number(balance / amountWei);
+    for (const item of items.slice(fit)) {
+      results.set(item, {
+        outcome: 'failed',
+        error: itemError(
+          'ERR_TX_STATE_CHANGED',
+          `The pool holds ${formatEther(balance)} ETH, enough for ${fit} of ${items.length} ${what} of ${formatEther(amountWei)} ETH; pubkey ${item.pubkey} waits for deposits to refill it.`,
+        ),
+      });
+    }
+    return items.slice(0, fit);
   }
 
   /** Operator RSA keys from the SSV API, each parsed; a bad or missing key fails the batch items. */

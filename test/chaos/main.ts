@@ -234,4 +234,5 @@ async function timed(figures: ScenarioFigures, body: () => Promise<void>): Promi
   }
 }
 
-process.exitCode = await main();
+// Exit explicitly: a client or simulator handle left by a failed scenario must not keep the run alive.
+process.exit(await main());

@@ -1,12 +1,21 @@
 /**
  * Scenario 5: money edge cases. Quick: the signer account runs out of ETH while lifecycles want
- * to deposit (its balance set to dust), then is refunded. Long, in addition: the pool is drained
- * below the reserve after the 1 ETH deposits and before the 31 ETH stakes (devnet cheat
- * `devnetDrain`), then refilled (`devnetRefill`).
+ * to deposit (its balance set to dust), then is refunded. Long, in addition:
+ * - the pool is drained below the reserve after the 1 ETH deposits and before the 31 ETH stakes
+ *   (devnet cheat `devnetDrain`), then refilled (`devnetRefill`);
+ * - a third party liquidates one of our clusters (the SSV owner makes every cluster liquidatable
+ *   for one transaction by raising the liquidation threshold period); the cluster keeper must
+ *   reactivate it on its own;
+ * - an operator holding our validators leaves SSV (`removeOperator` by its owner); the operator
+ *   watch must move every validator off it, each registered once per episode.
  */
-import { Contract, parseEther, toQuantity } from 'ethers';
+import { Contract, Interface, parseEther, toQuantity, type Log } from 'ethers';
+import {
+  SSV_NETWORK_EVENTS_ABI,
+  SSV_NETWORK_VIEWS_ABI,
+} from '../../../activities/abi/ssv-network.js';
 import { lifecycles } from '../../helpers/router-world.js';
-import { DEVNET_ACCOUNTS } from '../../../devnet/world.js';
+import { DEVNET_ACCOUNTS, type Devnet } from '../../../devnet/world.js';
 import {
   addFault,
   awaitAllActive,
@@ -21,9 +30,203 @@ const POOL_CHEATS = [
   'function devnetRefill() payable',
 ];
 
+const SSV_ADMIN_ABI = [
+  'function updateLiquidationThresholdPeriod(uint64 blocks)',
+  `function liquidate(address clusterOwner, uint64[] operatorIds, tuple(uint32 validatorCount, uint64 networkFeeIndex, uint64 index, bool active, uint256 balance) cluster)`,
+  'function removeOperator(uint64 operatorId)',
+];
+const ssvEventsIface = new Interface([...SSV_NETWORK_EVENTS_ABI]);
+
 export async function money(context: WorldContext): Promise<void> {
   await signerOutOfEth(context);
-  if (context.profile === 'long') await poolDrainedBelowReserve(context);
+  if (context.profile === 'long') {
+    await poolDrainedBelowReserve(context);
+    await clusterLiquidatedByThirdParty(context);
+    await operatorRemovedFromSsv(context);
+  }
+}
+
+interface ClusterOnChain {
+  operatorIds: number[];
+  /** [validatorCount, networkFeeIndex, index, active, balance] as the last event shows it. */
+  cluster: [bigint, bigint, bigint, boolean, bigint];
+  lastEvent: string;
+  block: number;
+}
+
+/** The router's clusters as the owner's SSVNetwork events leave them, by operator set. */
+async function ownerClusters(devnet: Devnet): Promise<Map<string, ClusterOnChain>> {
+  const owner = devnet.state.accounts.router.toLowerCase();
+  const logs: Log[] = await devnet.provider.getLogs({
+    address: devnet.state.contracts.ssvNetwork,
+    fromBlock: 0,
+    toBlock: 'latest',
+  });
+  const clusters = new Map<string, ClusterOnChain>();
+  for (const log of logs) {
+    const parsed = ssvEventsIface.parseLog(log);
+    if (!parsed || !parsed.fragment.inputs.some((i) => i.name === 'cluster')) continue;
+    if (String(parsed.args.getValue('owner')).toLowerCase() !== owner) continue;
+    const operatorIds = (parsed.args.getValue('operatorIds') as bigint[]).map(Number);
+    const c = parsed.args.getValue('cluster') as unknown as [
+      bigint,
+      bigint,
+      bigint,
+      boolean,
+      bigint,
+    ];
+    clusters.set(operatorIds.join(','), {
+      operatorIds,
+      cluster: [c[0], c[1], c[2], c[3], c[4]],
+      lastEvent: parsed.name,
+      block: log.blockNumber,
+    });
+  }
+  return clusters;
+}
+
+async function clusterLiquidatedByThirdParty(context: WorldContext): Promise<void> {
+  const { world, figures } = context;
+  const { devnet } = world;
+  const router = devnet.state.accounts.router;
+  const admin = new Contract(
+    devnet.state.contracts.ssvNetwork,
+    SSV_ADMIN_ABI,
+    devnet.wallet(DEVNET_ACCOUNTS.deployer),
+  );
+  const thirdParty = new Contract(
+    devnet.state.contracts.ssvNetwork,
+    SSV_ADMIN_ABI,
+    devnet.wallet(DEVNET_ACCOUNTS.thirdParty),
+  );
+  const views = new Contract(
+    devnet.state.contracts.ssvNetworkViews,
+    [...SSV_NETWORK_VIEWS_ABI],
+    devnet.provider,
+  );
+  const threshold = (await views.getFunction('getLiquidationThresholdPeriod')()) as bigint;
+  let victim: ClusterOnChain | null = null;
+  // The cluster keeper may change the struct between our read and the liquidation (a top-up):
+  // read again and retry a few times.
+  for (let attempt = 0; attempt < 5 && !victim; attempt++) {
+    const candidates = [...(await ownerClusters(devnet)).values()].filter(
+      (c) => c.cluster[3] && c.cluster[0] > 0n,
+    );
+    const target = candidates[0];
+    if (!target) break;
+    await send(admin, 'updateLiquidationThresholdPeriod', [10n ** 12n]);
+    try {
+      await send(thirdParty, 'liquidate', [router, target.operatorIds, target.cluster]);
+      victim = target;
+    } catch (error) {
+      context.log(`liquidation attempt ${attempt + 1}: ${(error as Error).message.slice(0, 200)}`);
+      await sleep(1000);
+    } finally {
+      await send(admin, 'updateLiquidationThresholdPeriod', [threshold]);
+    }
+  }
+  if (!victim) {
+    figures.violations.push(
+      'could not liquidate any of our clusters (none active with validators?)',
+    );
+    return;
+  }
+  addFault(figures, 'cluster liquidated by a third party');
+  const key = victim.operatorIds.join(',');
+  const startedAt = Date.now();
+  // The keeper checks every minute on the devnet clock; allow three rounds and a slow signer.
+  const reactivated = await until(
+    async () => {
+      const latest = (await ownerClusters(devnet)).get(key);
+      return latest !== undefined && latest.cluster[3] && latest.lastEvent !== 'ClusterLiquidated';
+    },
+    240_000,
+    2000,
+  );
+  if (!reactivated) {
+    figures.violations.push(
+      `cluster ${key} liquidated by a third party was not reactivated within 240 s`,
+    );
+    return;
+  }
+  const latest = (await ownerClusters(devnet)).get(key) as ClusterOnChain;
+  const liquidated = (await views.getFunction('isLiquidated')(
+    router,
+    latest.operatorIds,
+    latest.cluster,
+  )) as boolean;
+  if (liquidated) figures.violations.push(`cluster ${key} still liquidated after its last event`);
+  figures.notes.push(
+    `cluster ${key} (${victim.cluster[0]} validators) liquidated by a third party; reactivated by the keeper ${Math.round((Date.now() - startedAt) / 1000)} s later`,
+  );
+}
+
+async function operatorRemovedFromSsv(context: WorldContext): Promise<void> {
+  const { world, figures } = context;
+  const { devnet } = world;
+  const clusters = [...(await ownerClusters(devnet)).values()].filter(
+    (c) => c.cluster[3] && c.cluster[0] > 0n,
+  );
+  const target = clusters[0];
+  if (!target) {
+    figures.violations.push('no active cluster with validators to remove an operator from');
+    return;
+  }
+  const operatorId = target.operatorIds[0] as number;
+  const holding = await validatorsOn(devnet, operatorId);
+  const owner = new Contract(
+    devnet.state.contracts.ssvNetwork,
+    SSV_ADMIN_ABI,
+    devnet.wallet(DEVNET_ACCOUNTS.deployer),
+  );
+  await send(owner, 'removeOperator', [operatorId]);
+  addFault(figures, 'operator removed from SSV', 1);
+  const startedAt = Date.now();
+  // Operator watch: a poll every 30 s, bad after 2 min, then each lifecycle leaves the cluster,
+  // cools down 20 s and registers elsewhere.
+  const moved = await until(
+    async () => (await validatorsOn(devnet, operatorId)).size === 0,
+    480_000,
+    5000,
+  );
+  if (!moved) {
+    figures.violations.push(
+      `operator ${operatorId} left SSV; ${(await validatorsOn(devnet, operatorId)).size} of our validators still registered with it after 480 s`,
+    );
+    return;
+  }
+  figures.notes.push(
+    `operator ${operatorId} left SSV holding ${holding.size} of our validators; all moved in ${Math.round((Date.now() - startedAt) / 1000)} s`,
+  );
+  await awaitAllActive(context);
+}
+
+/** Our pubkeys registered (added and not removed since) in a cluster that includes `operatorId`. */
+async function validatorsOn(devnet: Devnet, operatorId: number): Promise<Set<string>> {
+  const owner = devnet.state.accounts.router.toLowerCase();
+  const logs = await devnet.provider.getLogs({
+    address: devnet.state.contracts.ssvNetwork,
+    fromBlock: 0,
+    toBlock: 'latest',
+  });
+  const live = new Set<string>();
+  for (const log of logs) {
+    const parsed = ssvEventsIface.parseLog(log);
+    if (!parsed || (parsed.name !== 'ValidatorAdded' && parsed.name !== 'ValidatorRemoved'))
+      continue;
+    if (String(parsed.args.getValue('owner')).toLowerCase() !== owner) continue;
+    const ids = (parsed.args.getValue('operatorIds') as bigint[]).map(Number);
+    if (!ids.includes(operatorId)) continue;
+    const pubkey = String(parsed.args.getValue('publicKey')).toLowerCase();
+    if (parsed.name === 'ValidatorAdded') live.add(pubkey);
+    else live.delete(pubkey);
+  }
+  return live;
+}
+
+async function send(contract: Contract, method: string, args: unknown[]): Promise<void> {
+  const tx = (await contract.getFunction(method)(...args)) as { wait(): Promise<unknown> };
+  await tx.wait();
 }
 
 async function signerOutOfEth(context: WorldContext): Promise<void> {

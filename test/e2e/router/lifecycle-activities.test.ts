@@ -306,22 +306,53 @@ describe('router lifecycle activities on the devnet', () => {
     expect(await sentCount()).toBe(before);
   });
 
-  it('stakes the keys whose credentials were voted matched, in one transaction', async () => {
+  it('stakes what the pool can pay in one transaction; the rest wait, retryably, for a refill', async () => {
     devnet.oracle.setStalled(false);
     await devnet.oracle.voteNow();
     expect(await Promise.all(KEY_INDEXES.map(statusOf))).toEqual(['match', 'match', 'match']);
     const items = KEY_INDEXES.map((k) => item(k, 'stake'));
-    const before = await sentCount();
-
-    const results = await executeBatch({
+    const stakeBatch = (n: number): ExecuteBatchParameters => ({
       kind: 'pool.stake',
       key: pool,
-      batchId: `test/${run}/batcher/pool.stake/1`,
+      batchId: `test/${run}/batcher/pool.stake/${n}`,
       items,
     });
+    // Users withdrew between the deposits and the stakes: the pool pays two stakes, not three.
+    const cheats = new Contract(
+      devnet.state.contracts.userDeposit,
+      ['function devnetDrain(uint256,address)', 'function devnetRefill() payable'],
+      devnet.wallet(0),
+    );
+    const balance = BigInt((await deps.pool.getBalance()).balanceWei);
+    const drained = balance - (2n * 31n * ETHER + ETHER / 2n);
+    await (
+      (await cheats.getFunction('devnetDrain')(drained, devnet.state.accounts.thirdParty)) as {
+        wait(): Promise<unknown>;
+      }
+    ).wait();
+    const before = await sentCount();
 
-    oneTransaction(results, items);
+    const first = await executeBatch(stakeBatch(1));
+
+    oneTransaction(first.slice(0, 2), items.slice(0, 2));
+    expect(first[2]).toMatchObject({
+      itemKey: items[2]?.itemKey,
+      outcome: 'failed',
+      error: { code: 'ERR_TX_STATE_CHANGED', retryable: true },
+    });
+    expect(first[2]?.error?.message).toMatch(/pool holds 62\.5 ETH, enough for 2 of 3 stakes/);
     expect(await sentCount()).toBe(before + 1);
+    expect(await Promise.all(KEY_INDEXES.map(statusOf))).toEqual(['staking', 'staking', 'match']);
+
+    await (
+      (await cheats.getFunction('devnetRefill')({ value: drained })) as {
+        wait(): Promise<unknown>;
+      }
+    ).wait();
+    const second = await executeBatch(stakeBatch(2));
+
+    expect(second.map((r) => r.outcome)).toEqual(['already-done', 'already-done', 'done']);
+    expect(await sentCount()).toBe(before + 2);
     expect(await Promise.all(KEY_INDEXES.map(statusOf))).toEqual(['staking', 'staking', 'staking']);
   });
 
