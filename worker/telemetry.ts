@@ -18,14 +18,8 @@ import { formatEther } from 'ethers';
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import { DvtError } from '../domain/errors.js';
 import { STAGES, type Stage } from '../domain/lifecycle/stages.js';
+import { STAGE_DURATION_METRIC } from '../workflows/definitions.js';
 import { coreLogLevel, sdkLogger, type AppLogger, type LogLevelName } from './logging.js';
-
-/**
- * Name of the histogram the `validatorLifecycle` workflow records through the SDK's workflow
- * metric meter (workflows/validator-lifecycle.ts, which cannot import this module, spells it too).
- * The runtime exports it under exactly this name, without prefix or unit suffix.
- */
-export const STAGE_DURATION_METRIC = 'dvt_stage_duration_seconds';
 
 /** Buckets of {@link STAGE_DURATION_METRIC}: seconds (devnet stages) to a month (credential votes). */
 export const STAGE_DURATION_BUCKETS = [

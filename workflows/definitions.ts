@@ -30,6 +30,12 @@ export const searchAttributes = {
 /** Every custom search attribute, for registration on a server. */
 export const ALL_SEARCH_ATTRIBUTES = Object.values(searchAttributes);
 
+/**
+ * The histogram the `validatorLifecycle` workflow records through the SDK's workflow metric meter;
+ * the worker's runtime exports it under exactly this name (worker/telemetry.ts sets its buckets).
+ */
+export const STAGE_DURATION_METRIC = 'dvt_stage_duration_seconds';
+
 /** Workflow IDs are business keys (DESIGN.md principle 5). */
 export const workflowIds = {
   validator: (pool: string, keyIndex: number): string =>

@@ -57,6 +57,7 @@ import type {
 import { CHAIN_WRITE, READ, READ_FEW, summarized } from './activity-presets.js';
 import {
   EXIT_STARTED_ELSEWHERE,
+  STAGE_DURATION_METRIC,
   batchItemResult,
   lifecycleStatus,
   migrate,
@@ -857,7 +858,7 @@ export async function validatorLifecycle(input: LifecycleInput): Promise<Lifecyc
 
 /**
  * Records the time spent in the stage being left (its history entry: stage and entry time) in the
- * `dvt_stage_duration_seconds{stage}` histogram (worker/telemetry.ts). Workflow time; the SDK's
+ * `dvt_stage_duration_seconds{stage}` histogram (STAGE_DURATION_METRIC). Workflow time; the SDK's
  * workflow metric meter emits nothing on replay and adds no command to the history.
  */
 function recordStageDuration(left: StageEntry | undefined): void {
@@ -865,7 +866,7 @@ function recordStageDuration(left: StageEntry | undefined): void {
   const seconds = (Date.now() - Date.parse(left.at)) / 1000;
   if (!(seconds >= 0)) return;
   metricMeter
-    .createHistogram('dvt_stage_duration_seconds', 'float', 's', 'Time spent in a lifecycle stage.')
+    .createHistogram(STAGE_DURATION_METRIC, 'float', 's', 'Time spent in a lifecycle stage.')
     .record(seconds, { stage: left.stage });
 }
 
