@@ -63,6 +63,12 @@ export interface DevnetOptions {
   oracleStalled?: boolean;
   /** Beacon slot length in seconds; default 1. */
   secondsPerSlot?: number;
+  /**
+   * Blocks the simulators (beacon node, trusted-node oracle, verifier, SSV API) stay behind the
+   * head, as a beacon node follows the execution chain at a distance: a reorg of fewer blocks is
+   * invisible to them. Default 0 (they read to the head).
+   */
+  followBlocks?: number;
 }
 
 /** Everything a client needs to find the devnet; written to `.devnet/state.json`. No secrets. */
@@ -173,6 +179,7 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
       eip7002Address: pool.addresses.eip7002,
       ssvNetwork: ssv.ssvNetwork,
       fromBlock: pool.deployBlock,
+      followBlocks: options.followBlocks ?? 0,
       ...(options.ports?.beacon === undefined ? {} : { port: options.ports.beacon }),
       ...(options.secondsPerSlot === undefined ? {} : { secondsPerSlot: options.secondsPerSlot }),
     });
@@ -184,6 +191,7 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
       ssvNetwork: ssv.ssvNetwork,
       operators: operatorPrivateKeys(operators),
       fromBlock: ssv.deployBlock,
+      followBlocks: options.followBlocks ?? 0,
     });
     stops.push(() => verifier.stop());
 
@@ -194,6 +202,7 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
       network: 'devnet',
       verifier,
       fromBlock: ssv.deployBlock,
+      followBlocks: options.followBlocks ?? 0,
       ...(options.ports?.ssvApi === undefined ? {} : { port: options.ports.ssvApi }),
     });
     stops.push(() => ssvApi.stop());
@@ -210,6 +219,7 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
       pollMs: 1000,
       stalled: options.oracleStalled ?? false,
       fromBlock: pool.deployBlock,
+      followBlocks: options.followBlocks ?? 0,
     });
     stops.push(() => Promise.resolve(oracle.stop()));
 

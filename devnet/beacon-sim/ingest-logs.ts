@@ -25,6 +25,8 @@ export interface LogIngesterParameters {
   eip7002Address: string;
   ssvNetwork?: string;
   fromBlock: number;
+  /** Blocks to stay behind the head, as a beacon node follows the execution chain (a reorg shallower than this is never seen); default 0. */
+  followBlocks?: number;
   payWithdrawals: boolean;
   /** Block ranges per `eth_getLogs` call. */
   maxBlockRange?: number;
@@ -53,7 +55,7 @@ export function makeLogIngester(p: LogIngesterParameters) {
   const range = p.maxBlockRange ?? 2000;
 
   async function pass(): Promise<IngestResult> {
-    const head = await p.provider.getBlockNumber();
+    const head = (await p.provider.getBlockNumber()) - (p.followBlocks ?? 0);
     const result: IngestResult = {
       fromBlock: cursor,
       toBlock: head,

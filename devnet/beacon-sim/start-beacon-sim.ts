@@ -34,6 +34,8 @@ export type BeaconSimOptions = Omit<BeaconSimParamsInput, 'genesisTime'> & {
   now?: (() => number) | undefined;
   /** First block to ingest; default 0. */
   fromBlock?: number | undefined;
+  /** Blocks to stay behind the head, as a beacon node follows the execution chain (a reorg shallower than this is never seen); default 0. */
+  followBlocks?: number | undefined;
   /** Milliseconds between ingestion passes; 0 disables polling (call `admin.ingestNow()`). Default 500. */
   pollMs?: number | undefined;
   /** Add swept balances to the withdrawal address with `hardhat_setBalance`; default true. */
@@ -118,6 +120,7 @@ export async function startBeaconSim(options: BeaconSimOptions): Promise<BeaconS
     eip7002Address: params.eip7002Address,
     ...(options.ssvNetwork === undefined ? {} : { ssvNetwork: options.ssvNetwork }),
     fromBlock: options.fromBlock ?? 0,
+    followBlocks: options.followBlocks ?? 0,
     payWithdrawals: options.payWithdrawals ?? true,
   });
   const exitPool: SignedVoluntaryExitJson[] = [];

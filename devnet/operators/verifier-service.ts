@@ -41,6 +41,8 @@ export interface StartVerifierParameters {
   pollMs?: number;
   /** First block to scan (the SSVNetwork deployment block). Default 0. */
   fromBlock?: number;
+  /** Blocks to stay behind the head, as a beacon node follows the execution chain (a reorg shallower than this is never seen); default 0. */
+  followBlocks?: number;
   /** T-subsets to threshold-sign per registration (see verifyRegistration). Default 3. */
   thresholdSigningSubsets?: number;
   artifacts?: Artifacts;
@@ -70,6 +72,7 @@ export function startVerifier({
   operators,
   pollMs = 500,
   fromBlock = 0,
+  followBlocks = 0,
   thresholdSigningSubsets = 3,
   artifacts,
 }: StartVerifierParameters): VerifierService {
@@ -132,7 +135,7 @@ export function startVerifier({
   }
 
   async function scan(): Promise<void> {
-    const head = await provider.getBlockNumber();
+    const head = (await provider.getBlockNumber()) - followBlocks;
     if (head < nextBlock) return;
     const logs = await fetchSsvLogs(provider, {
       ssvNetwork,

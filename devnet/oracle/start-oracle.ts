@@ -46,6 +46,8 @@ export interface OracleOptions {
   stalled?: boolean | undefined;
   /** First block to scan; default 0. */
   fromBlock?: number | undefined;
+  /** Blocks to stay behind the head, as a beacon node follows the execution chain (a reorg shallower than this is never seen); default 0. */
+  followBlocks?: number | undefined;
 }
 
 /** One vote sent. */
@@ -132,7 +134,7 @@ export function startOracle(options: OracleOptions): Oracle {
   }
 
   async function scan(): Promise<void> {
-    const head = await provider.getBlockNumber();
+    const head = (await provider.getBlockNumber()) - (options.followBlocks ?? 0);
     if (cursor > head) return;
     const logs = await provider.getLogs({
       address: [options.superNode, options.depositContract],

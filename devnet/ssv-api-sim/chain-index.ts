@@ -111,6 +111,8 @@ export interface MakeSsvChainIndexParameters {
   ssvNetwork: string;
   networkInterface: Interface;
   fromBlock: number;
+  /** Blocks to stay behind the head, as a beacon node follows the execution chain (a reorg shallower than this is never seen); default 0. */
+  followBlocks?: number;
 }
 
 /** Makes the index; nothing is read until the first `ingest()`. */
@@ -119,6 +121,7 @@ export function makeSsvChainIndex({
   ssvNetwork,
   networkInterface,
   fromBlock,
+  followBlocks = 0,
 }: MakeSsvChainIndexParameters): SsvChainIndex {
   const network = new Contract(ssvNetwork, networkInterface, provider);
   const operators = new Map<number, IndexedOperator>();
@@ -299,7 +302,7 @@ export function makeSsvChainIndex({
   }
 
   async function scan(): Promise<void> {
-    const head = await provider.getBlockNumber();
+    const head = (await provider.getBlockNumber()) - followBlocks;
     if (head >= nextBlock) {
       const logs = await fetchSsvLogs(provider, {
         ssvNetwork,

@@ -89,6 +89,8 @@ export interface StartSsvApiSimParameters {
   operatorsMeta?: Readonly<Record<number, OperatorMeta>>;
   /** First block to scan (SSVNetwork deployment). Default 0. */
   fromBlock?: number;
+  /** Blocks to stay behind the head, as a beacon node follows the execution chain (a reorg shallower than this is never seen); default 0. */
+  followBlocks?: number;
   /** Chain poll interval; 0 disables polling (use `admin.ingestNow()`). Default 500. */
   pollMs?: number;
   /**
@@ -150,6 +152,7 @@ export async function startSsvApiSim({
   verifier,
   operatorsMeta = {},
   fromBlock = 0,
+  followBlocks = 0,
   pollMs = 500,
   reportNoValidators = false,
   port = 0,
@@ -161,6 +164,7 @@ export async function startSsvApiSim({
     ssvNetwork,
     networkInterface: ssvNetworkInterface(artifacts),
     fromBlock,
+    followBlocks,
   });
   await index.ingest();
 

@@ -32,6 +32,8 @@ export interface ChaosWorldOptions {
   env?: Record<string, string>;
   /** Interval mining of the node; default 1000 ms. */
   blockIntervalMs?: number;
+  /** Blocks the devnet's simulators stay behind the head (DevnetOptions.followBlocks). */
+  followBlocks?: number;
 }
 
 export interface ChaosWorld {
@@ -85,6 +87,7 @@ export async function startChaosWorld(options: ChaosWorldOptions = {}): Promise<
     const devnet = await startDevnet({
       temporal: false,
       depositIntervalMs: 0,
+      followBlocks: options.followBlocks ?? 0,
       ...(options.blockIntervalMs === undefined
         ? {}
         : { blockIntervalMs: options.blockIntervalMs }),

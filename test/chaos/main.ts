@@ -13,6 +13,7 @@ import { auditChain, auditPoolEth, scanForSecrets, secretsOf } from './invariant
 import {
   emptyFigures,
   seededRandom,
+  sleep,
   type Profile,
   type ScenarioFigures,
   type WorldContext,
@@ -26,6 +27,12 @@ import { workerCrashes } from './scenarios/worker-crashes.js';
 import { formatTable } from './table.js';
 
 const RESERVE_ETH = 8n;
+/**
+ * The long profile's reorg removes one block. Like a beacon node (which follows the execution
+ * chain 2048 blocks behind), the devnet's simulators then stay 3 blocks behind the head, so
+ * they never ingest the block that disappears; the router has to cope with it on its own.
+ */
+const LONG_FOLLOW_BLOCKS = 3;
 
 interface Args {
   profile: Profile;
@@ -115,6 +122,7 @@ async function main(): Promise<number> {
           DVT_RESERVE_ETH: String(RESERVE_ETH),
           DVT_CONFIRMATIONS: args.profile === 'long' ? '2' : '1',
         },
+        followBlocks: args.profile === 'long' ? LONG_FOLLOW_BLOCKS : 0,
       });
       await world.devnet.depositors.depositNow(RESERVE_ETH * ETHER);
     });
@@ -142,6 +150,8 @@ async function main(): Promise<number> {
             `scenario failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
           );
         }
+        // The simulators (the verifier among them) lag the head by the follow distance.
+        if (args.profile === 'long') await sleep((LONG_FOLLOW_BLOCKS + 1) * 1000 + 500);
         const audit = await auditChain(live.devnet, live.client, live.mnemonic);
         figures.violations.push(...audit.violations, ...(await auditPoolEth(live.devnet)));
         if (audit.lifecycles.length !== expected.lifecycles) {
