@@ -15,6 +15,7 @@ import {
   SSV_NETWORK_VIEWS_ABI,
 } from '../../../activities/abi/ssv-network.js';
 import { lifecycles } from '../../helpers/router-world.js';
+import { lifecycleStatus } from '../../../workflows/definitions.js';
 import { DEVNET_ACCOUNTS, type Devnet } from '../../../devnet/world.js';
 import {
   addFault,
@@ -183,15 +184,23 @@ async function operatorRemovedFromSsv(context: WorldContext): Promise<void> {
   addFault(figures, 'operator removed from SSV', 1);
   const startedAt = Date.now();
   // Operator watch: a poll every 30 s, bad after 2 min, then each lifecycle leaves the cluster,
-  // cools down 20 s and registers elsewhere.
+  // cools down 20 s and registers elsewhere. Done when the chain shows none of ours on the
+  // operator and no lifecycle reports a migration in progress (they stay in `active` meanwhile).
   const moved = await until(
-    async () => (await validatorsOn(devnet, operatorId)).size === 0,
+    async () => {
+      if ((await validatorsOn(devnet, operatorId)).size > 0) return false;
+      for (const row of await lifecycles(world.client)) {
+        const status = await world.client.workflow.getHandle(row.workflowId).query(lifecycleStatus);
+        if (status.migration !== null) return false;
+      }
+      return true;
+    },
     480_000,
     5000,
   );
   if (!moved) {
     figures.violations.push(
-      `operator ${operatorId} left SSV; ${(await validatorsOn(devnet, operatorId)).size} of our validators still registered with it after 480 s`,
+      `operator ${operatorId} left SSV; after 480 s ${(await validatorsOn(devnet, operatorId)).size} of our validators are still registered with it or a migration is still in progress`,
     );
     return;
   }
