@@ -47,10 +47,10 @@ interface Plan {
 
 const FULL: Plan = {
   sizes: [50, 200],
-  offSize: 16,
+  offSize: 8,
   worlds: 3,
-  reactionSamplesPerWorld: 3,
-  cryptoRuns: 5,
+  reactionSamplesPerWorld: 2,
+  cryptoRuns: 3,
   cryptoScale: 1,
   clusterEvents: 20_000,
   clusterRuns: 3,

@@ -50,6 +50,12 @@ export type PoolExitRequests =
       cycles: { cycle: number; pubkeys: string[] }[];
     };
 
+/** The reads the router plans from, all answered at one block (see {@link PoolAdapter.atBlock}). */
+export type PoolPlanReads = Pick<
+  PoolAdapter,
+  'getBalance' | 'getPubkeyStatuses' | 'getPubkeyCount' | 'getPubkeyLimit' | 'getDepositEnabled'
+>;
+
 /** What the router needs from a pool. */
 export interface PoolAdapter {
   /** Pool balance, reserve and usable amount. */
@@ -78,4 +84,10 @@ export interface PoolAdapter {
   getExitRequests(params?: { fromCycle?: number }): Promise<PoolExitRequests>;
   /** Where SSV validators' execution rewards must go (the SSV fee recipient). */
   getFeePoolAddress(): Promise<string>;
+  /**
+   * The plan's reads pinned to `blockNumber`: a balance and pubkey statuses read at different
+   * heads could count one stake both as pool ETH and as done, and plan a validator the pool
+   * cannot pay for.
+   */
+  atBlock(blockNumber: number): PoolPlanReads;
 }

@@ -37,6 +37,7 @@ import type {
   BuildBatchRequestParameters,
   PoolAdapter,
   PoolBalance,
+  PoolPlanReads,
   PoolExitRequests,
 } from './pool-adapter.js';
 
@@ -145,28 +146,37 @@ export function makeStafiPoolAdapter(deps: StafiPoolAdapterDeps) {
     return new Contract(contracts[key], abi, provider);
   }
 
+  /** An `eth_call` of a view; at `blockTag` when given, else at the latest block. */
   async function view<T>(
     key: keyof StafiContracts,
     method: string,
     args: unknown[] = [],
+    blockTag?: number,
   ): Promise<T> {
     const target = await contract(key);
     return read(
       `${STAFI_CONTRACT_NAMES[key]}.${method}`,
-      () => target.getFunction(method).staticCall(...args) as Promise<T>,
+      () =>
+        target
+          .getFunction(method)
+          .staticCall(...args, ...(blockTag === undefined ? [] : [{ blockTag }])) as Promise<T>,
     );
   }
 
   async function getPubkeyStatuses(
     pubkeys: readonly string[],
+    blockTag?: number,
   ): Promise<Record<string, PubkeyStatus>> {
     const keys = pubkeys.map((pubkey) => checkBytes(pubkey, 48, 'pubkey'));
     const superNode = await contract('superNode');
+    const at = blockTag === undefined ? [] : [{ blockTag }];
     const statuses = await mapConcurrent(keys, concurrency, (pubkey) =>
       read(
         'stafiSuperNode.getSuperNodePubkeyStatus',
         () =>
-          superNode.getFunction('getSuperNodePubkeyStatus').staticCall(pubkey) as Promise<bigint>,
+          superNode
+            .getFunction('getSuperNodePubkeyStatus')
+            .staticCall(pubkey, ...at) as Promise<bigint>,
         { pubkey },
       ),
     );
@@ -324,19 +334,43 @@ export function makeStafiPoolAdapter(deps: StafiPoolAdapterDeps) {
     };
   }
 
+  /** The plan's reads at `blockTag` (latest when undefined). */
+  function planReads(blockTag?: number): PoolPlanReads {
+    return {
+      /** `StafiUserDeposit.getBalance()` minus the configured reserve (floored at 0). */
+      async getBalance(): Promise<PoolBalance> {
+        const balance = await view<bigint>('userDeposit', 'getBalance', [], blockTag);
+        return {
+          balanceWei: formatAmount(balance),
+          reserveWei: formatAmount(reserve),
+          usableWei: formatAmount(balance > reserve ? balance - reserve : 0n),
+        };
+      },
+      /** `getSuperNodePubkeyStatus` for many pubkeys, a bounded number in parallel. */
+      getPubkeyStatuses: (pubkeys) => getPubkeyStatuses(pubkeys, blockTag),
+      /** `StafiSuperNode.getSuperNodePubkeyCount(superNodeAccount)`: lifetime count (§3.3 rule 4). */
+      async getPubkeyCount(): Promise<number> {
+        return Number(
+          await view<bigint>('superNode', 'getSuperNodePubkeyCount', [superNodeAccount], blockTag),
+        );
+      },
+      /** `StafiNetworkSettings.getSuperNodePubkeyLimit()`. */
+      async getPubkeyLimit(): Promise<number> {
+        return Number(
+          await view<bigint>('networkSettings', 'getSuperNodePubkeyLimit', [], blockTag),
+        );
+      },
+      /** `StafiSuperNode.getSuperNodeDepositEnabled()`. */
+      getDepositEnabled: () =>
+        view<boolean>('superNode', 'getSuperNodeDepositEnabled', [], blockTag),
+    };
+  }
+
   return {
     getContracts,
     getWithdrawFlavour,
-
-    /** `StafiUserDeposit.getBalance()` minus the configured reserve (floored at 0). */
-    async getBalance(): Promise<PoolBalance> {
-      const balance = await view<bigint>('userDeposit', 'getBalance');
-      return {
-        balanceWei: formatAmount(balance),
-        reserveWei: formatAmount(reserve),
-        usableWei: formatAmount(balance > reserve ? balance - reserve : 0n),
-      };
-    },
+    ...planReads(),
+    atBlock: (blockNumber: number): PoolPlanReads => planReads(blockNumber),
 
     /** `StafiNetworkSettings.getWithdrawalCredentials()`; must be exactly 32 bytes. */
     async getWithdrawalCredentials(): Promise<string> {
@@ -351,24 +385,6 @@ export function makeStafiPoolAdapter(deps: StafiPoolAdapterDeps) {
         );
       }
       return credentials.toLowerCase();
-    },
-
-    /** `getSuperNodePubkeyStatus` for many pubkeys, a bounded number in parallel. */
-    getPubkeyStatuses,
-
-    /** `StafiSuperNode.getSuperNodePubkeyCount(superNodeAccount)`: lifetime count (§3.3 rule 4). */
-    async getPubkeyCount(): Promise<number> {
-      return Number(await view<bigint>('superNode', 'getSuperNodePubkeyCount', [superNodeAccount]));
-    },
-
-    /** `StafiNetworkSettings.getSuperNodePubkeyLimit()`. */
-    async getPubkeyLimit(): Promise<number> {
-      return Number(await view<bigint>('networkSettings', 'getSuperNodePubkeyLimit'));
-    },
-
-    /** `StafiSuperNode.getSuperNodeDepositEnabled()`. */
-    async getDepositEnabled(): Promise<boolean> {
-      return view<boolean>('superNode', 'getSuperNodeDepositEnabled');
     },
 
     /** `StafiSuperNode.getPubkeyVoted(pubkey, voter)`. */

@@ -301,17 +301,21 @@ export function createMonitorActivities(deps: MonitorActivitiesDeps) {
      */
     async readPoolState(input) {
       checkPool(input.pool);
+      // Every input of the plan at one block: a balance read before a stake was mined and
+      // statuses read after it would count the stake's 31 ETH as still in the pool.
       const blockNumber = await deps.chain.getBlockNumber();
+      const pinned = adapter.atBlock(blockNumber);
       const [balance, depositEnabled, pubkeyLimit, pubkeyCount, scan, index] = await Promise.all([
-        adapter.getBalance(),
-        adapter.getDepositEnabled(),
-        adapter.getPubkeyLimit(),
-        adapter.getPubkeyCount(),
+        pinned.getBalance(),
+        pinned.getDepositEnabled(),
+        pinned.getPubkeyLimit(),
+        pinned.getPubkeyCount(),
         scanner.scan({
           fromIndex: input.scanFromIndex,
           gapLimit: input.gapLimit,
           maxScan: input.maxScan,
           onBatch: () => heartbeat(),
+          getPubkeyStatuses: (pubkeys) => pinned.getPubkeyStatuses(pubkeys),
         }),
         syncIndex(),
       ]);

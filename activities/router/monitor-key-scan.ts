@@ -33,6 +33,8 @@ export interface KeyScanParameters {
   maxScan: number;
   /** Called after each batch (e.g. to heartbeat). */
   onBatch?: (scannedToIndex: number) => void;
+  /** Reads the statuses instead of the scanner's own reader (e.g. pinned to one block). */
+  getPubkeyStatuses?: KeyScannerDeps['getPubkeyStatuses'];
 }
 
 /** One used key index found by the scan. */
@@ -89,7 +91,7 @@ export function makeKeyScanner(deps: KeyScannerDeps) {
       const size = Math.min(batchSize, maxScan - (next - fromIndex), gapLimit - run);
       const indices = Array.from({ length: size }, (_, i) => next + i);
       const keys = await mapConcurrent(indices, concurrency, (keyIndex) => pubkeyOf(keyIndex));
-      const statuses = await deps.getPubkeyStatuses(keys);
+      const statuses = await (params.getPubkeyStatuses ?? deps.getPubkeyStatuses)(keys);
       indices.forEach((keyIndex, i) => {
         const pubkey = keys[i] ?? '';
         const status = statuses[pubkey] ?? 'uninitial';

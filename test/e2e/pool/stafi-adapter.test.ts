@@ -190,6 +190,7 @@ describe('StaFi pool adapter', () => {
       idempotencyKey: 'test/stake-batch-1',
     });
     expect(stakeRequest.data.slice(0, 10)).toBe('0xca2b87af');
+    const beforeStake = await provider.getBlockNumber();
     await sendRequest(stakeRequest);
 
     expect(Object.values(await adapter.getPubkeyStatuses(pubkeys))).toEqual([
@@ -200,6 +201,18 @@ describe('StaFi pool adapter', () => {
     expect(await adapter.filterStakeable(pubkeys)).toEqual([]);
     expect(await adapter.filterNotDeposited(pubkeys)).toEqual([]);
     expect((await adapter.getBalance()).balanceWei).toBe((104n * ETH).toString());
+
+    // The plan's reads pinned to the block before the stake still see it unstaked, all of them.
+    const pinned = adapter.atBlock(beforeStake);
+    expect((await pinned.getBalance()).balanceWei).toBe((197n * ETH).toString());
+    expect(Object.values(await pinned.getPubkeyStatuses(pubkeys))).toEqual([
+      'match',
+      'match',
+      'match',
+    ]);
+    expect(await pinned.getPubkeyCount()).toBe(3);
+    expect(await pinned.getPubkeyLimit()).toBe(50);
+    expect(await pinned.getDepositEnabled()).toBe(true);
   });
 
   it('rejects malformed batches before encoding anything', async () => {
