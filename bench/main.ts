@@ -14,7 +14,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { format } from 'prettier';
+import { format, resolveConfig } from 'prettier';
 import { measureClusterIndex } from './cluster-index.js';
 import { measureCrypto } from './crypto.js';
 import { gitCommit, loadAverageNow, machineInfo } from './machine.js';
@@ -346,8 +346,9 @@ async function main(): Promise<number> {
   results.durationSeconds = Math.round((performance.now() - started) / 1000);
   mkdirSync(path.dirname(outFile), { recursive: true });
   // Formatted as `npm run lint` (prettier --check .) expects of committed files.
-  writeFileSync(outFile, await format(JSON.stringify(results), { filepath: outFile }));
-  writeFileSync(mdFile, await format(renderResults(results), { filepath: mdFile }));
+  const style = (await resolveConfig(outFile)) ?? {};
+  writeFileSync(outFile, await format(JSON.stringify(results), { ...style, filepath: outFile }));
+  writeFileSync(mdFile, await format(renderResults(results), { ...style, filepath: mdFile }));
   log(`wrote ${outFile} and ${mdFile}`);
   const problems = validateResults(JSON.parse(JSON.stringify(results)));
   if (problems.length > 0) {

@@ -39,7 +39,11 @@ export function renderResults(r: BenchResults): string {
         ['Platform', m.platform],
         [
           'Load (1-min average) at start / end',
-          `${m.loadAverageAtStart} / ${m.loadAverageAtEnd ?? 'n/a'} — the machine is shared with other jobs; wall-clock figures are pessimistic`,
+          `${m.loadAverageAtStart} / ${m.loadAverageAtEnd ?? 'n/a'} — ${
+            m.loadAverageAtStart >= 1
+              ? 'other jobs were running at the start; wall-clock figures are pessimistic'
+              : 'nothing else was running at the start'
+          }; the end figure includes the benchmark's own processes`,
         ],
       ],
     ),
