@@ -3,7 +3,7 @@
  * its own process, run sequentially; writes results.json and RESULTS.md. Figures, not asserts:
  * the run fails only when a figure could not be measured (validateResults).
  *
- *   npm run bench                  full run (≈ 20 min on 2 cores) → bench/results.json, RESULTS.md
+ *   npm run bench                  full run (18 min on 2 cores) → bench/results.json, RESULTS.md
  *   npm run bench -- --quick       small N, fewer runs (≈ 2–3 min, CI) → <tmpdir>/dvt-bench-quick/
  *   npm run bench -- --out <file>  results JSON there (RESULTS.md beside it)
  *
