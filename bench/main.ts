@@ -255,43 +255,27 @@ async function main(): Promise<number> {
 
   const sizes: OnboardingSize[] = plan.sizes.map((n) => {
     const runs = runsBySize.get(n) ?? [];
+    const of = (pick: (run: OnboardingRun) => number, unit: string) =>
+      summarize(runs.map(pick), unit, { digits: 1 });
     return {
       validators: n,
       runs: runs.length,
-      validatorsPerMinute: summarize(
-        runs.map((r) => r.validatorsPerMinute),
-        'validators/min',
-        { digits: 1 },
-      ),
-      validatorsPerMinuteFromFunding: summarize(
-        runs.map((r) => r.validatorsPerMinuteFromFunding),
-        'validators/min',
-        { digits: 1 },
-      ),
-      secondsFromFirstDeposit: summarize(
-        runs.map((r) => r.secondsFromFirstDeposit),
-        's',
-        { digits: 1 },
-      ),
-      secondsFromFunding: summarize(
-        runs.map((r) => r.secondsFromFunding),
-        's',
-        { digits: 1 },
-      ),
+      validatorsPerMinute: of((r) => r.validatorsPerMinute, 'validators/min'),
+      validatorsPerMinuteFromFunding: of((r) => r.validatorsPerMinuteFromFunding, 'validators/min'),
+      secondsFromFirstDeposit: of((r) => r.secondsFromFirstDeposit, 's'),
+      secondsFromFunding: of((r) => r.secondsFromFunding, 's'),
     };
   });
-  const largest = runsBySize.get(Math.max(...plan.sizes)) ?? [];
+  const largestN = Math.max(...plan.sizes);
+  const largest = runsBySize.get(largestN) ?? [];
   const sameN = runsBySize.get(plan.offSize) ?? largest;
   const per = (runs: readonly OnboardingRun[], kind: TxKind): number =>
     summarize(
       runs.map((r) => r.validators / Math.max(1, r.byKind[kind].txs)),
       'validators/tx',
     ).median;
-  const ourVpm = summarize(
-    largest.map((r) => r.validatorsPerMinute),
-    'validators/min',
-    { digits: 1 },
-  ).median;
+  const ourVpm =
+    sizes.find((size) => size.validators === largestN)?.validatorsPerMinute.median ?? Number.NaN;
   const ourPerRegistration = per(largest, 'register');
   const ourPerDeposit = per(largest, 'deposit');
 

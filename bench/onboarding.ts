@@ -4,15 +4,15 @@
  * validator by kind. Everything is read from the chain (router transactions, receipts, deposit
  * and SSV events) and timed with the block clock (bench/world.ts).
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Contract, Interface, parseEther, type TransactionResponse } from 'ethers';
-import { DEPOSIT_CONTRACT_ABI } from '../activities/abi/deposit-contract.js';
 import { SSV_NETWORK_ABI } from '../activities/abi/ssv-network.js';
 import { STAFI_SUPER_NODE_ABI } from '../activities/abi/stafi.js';
+import { decodeDepositLog } from '../devnet/beacon-sim/chain-logs.js';
 import { DEVNET_ACCOUNTS } from '../devnet/world.js';
 import type { BenchWorld } from './world.js';
 
 const ETHER = 10n ** 18n;
-const depositIface = new Interface(DEPOSIT_CONTRACT_ABI);
 const ssvIface = new Interface(SSV_NETWORK_ABI);
 const superNodeIface = new Interface(STAFI_SUPER_NODE_ABI);
 
@@ -41,10 +41,6 @@ export interface OnboardingRun {
   blocks: number;
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
 /** Stakes `wei` into the pool from a depositor; returns the block of the mined tx. */
 async function fundPool(world: BenchWorld, wei: bigint, depositor = 0): Promise<number> {
   const wallet = world.devnet.wallet(
@@ -61,31 +57,14 @@ async function fundPool(world: BenchWorld, wei: bigint, depositor = 0): Promise<
   return receipt.blockNumber;
 }
 
-function littleEndianGwei(hex: string): bigint {
-  const bytes = hex.slice(2).match(/../g) ?? [];
-  return BigInt(`0x${bytes.reverse().join('') || '0'}`);
-}
-
-/** Beacon deposits of 1 ETH and 31 ETH since `fromBlock`. */
-async function beaconDeposits(
-  world: BenchWorld,
-  fromBlock: number,
-): Promise<{ ones: { block: number }[]; stakes: { block: number }[] }> {
+/** 31 ETH stakes on the deposit contract since `fromBlock`. */
+async function stakeCount(world: BenchWorld, fromBlock: number): Promise<number> {
   const logs = await world.devnet.provider.getLogs({
     address: world.devnet.state.contracts.depositContract,
     fromBlock,
     toBlock: 'latest',
   });
-  const ones: { block: number }[] = [];
-  const stakes: { block: number }[] = [];
-  for (const log of logs) {
-    const parsed = depositIface.parseLog(log);
-    if (!parsed || parsed.name !== 'DepositEvent') continue;
-    const gwei = littleEndianGwei(String(parsed.args[2]));
-    if (gwei === 1_000_000_000n) ones.push({ block: log.blockNumber });
-    else if (gwei === 31_000_000_000n) stakes.push({ block: log.blockNumber });
-  }
-  return { ones, stakes };
+  return logs.filter((log) => decodeDepositLog(log)?.amountGwei === 31_000_000_000n).length;
 }
 
 async function validatorAddedCount(world: BenchWorld, fromBlock: number): Promise<number> {
@@ -185,14 +164,14 @@ export async function runOnboarding(
   const fundBlock = await fundPool(world, BigInt(n) * 32n * ETHER + options.reserveEth * ETHER);
   const deadline = Date.now() + options.timeoutMs;
   for (;;) {
-    const [{ stakes }, added] = await Promise.all([
-      beaconDeposits(world, fundBlock),
+    const [stakes, added] = await Promise.all([
+      stakeCount(world, fundBlock),
       validatorAddedCount(world, fundBlock),
     ]);
-    if (stakes.length >= n && added >= n) break;
+    if (stakes >= n && added >= n) break;
     if (Date.now() > deadline) {
       throw new Error(
-        `onboarding of ${n} validators timed out: ${added} registered, ${stakes.length} staked`,
+        `onboarding of ${n} validators timed out: ${added} registered, ${stakes} staked`,
       );
     }
     await sleep(500);

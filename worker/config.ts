@@ -54,6 +54,14 @@ function wholeNumber(message: string, min: number, max = Number.MAX_SAFE_INTEGER
     .pipe(z.number().int().min(min, message).max(max, message));
 }
 
+/** A switch: `true`/`false` (the variables also take `1`/`0`). */
+function flag(defaultValue: 'true' | 'false') {
+  return z
+    .enum(['true', 'false', '1', '0'], { error: 'must be true or false' })
+    .default(defaultValue)
+    .transform((v) => v === 'true' || v === '1');
+}
+
 export const configSchema = z
   .object({
     DVT_NETWORK: z
@@ -110,19 +118,13 @@ export const configSchema = z
       .default('10000000000'),
     /** Below this the SSV owner account cannot fund registrations; new onboarding pauses. */
     DVT_MIN_OWNER_BALANCE_ETH: decimalEth.default('0.1'),
-    DVT_DRY_RUN: z
-      .enum(['true', 'false', '1', '0'], { error: 'must be true or false' })
-      .default('false')
-      .transform((v) => v === 'true' || v === '1'),
+    DVT_DRY_RUN: flag('false'),
     /**
      * Batching of deposits, SSV registrations and stakes (up to 16 per transaction, waiting a
      * short window for more). Off: one transaction per validator and write, e.g. while debugging.
      * Read by lifecycles the pool monitor starts after the worker (and its Schedule) restarted.
      */
-    DVT_BATCHING: z
-      .enum(['true', 'false', '1', '0'], { error: 'must be true or false' })
-      .default('true')
-      .transform((v) => v === 'true' || v === '1'),
+    DVT_BATCHING: flag('true'),
     /**
      * How the router exits a validator it was asked to exit: `ssv` (exitValidator on SSVNetwork;
      * the operators sign) or `voluntary` (the router signs an EIP-7044 exit and posts it to the

@@ -150,32 +150,42 @@ export async function depositsByPubkey(devnet: Devnet): Promise<Map<string, bigi
   return out;
 }
 
+/** A cluster struct as an event carries it: validatorCount, networkFeeIndex, index, active, balance. */
+export type ClusterStruct = [bigint, bigint, bigint, boolean, bigint];
+
+/** One SSVNetwork event of the router's owner, with the fields the tests read. */
+export interface SsvEvent {
+  name: string;
+  pubkey?: string;
+  operatorIds?: number[];
+  value?: bigint;
+  /** The cluster struct after the event, on events that carry one. */
+  cluster?: ClusterStruct;
+}
+
 /** SSVNetwork events of the router's owner by name, in chain order. */
-export async function ssvEvents(
-  devnet: Devnet,
-): Promise<{ name: string; pubkey?: string; operatorIds?: number[]; value?: bigint }[]> {
+export async function ssvEvents(devnet: Devnet): Promise<SsvEvent[]> {
   const logs = await devnet.provider.getLogs({
     address: devnet.state.contracts.ssvNetwork,
     fromBlock: 0,
     toBlock: 'latest',
   });
-  const out: { name: string; pubkey?: string; operatorIds?: number[]; value?: bigint }[] = [];
+  const out: SsvEvent[] = [];
   for (const log of logs) {
     const parsed = ssvIface.parseLog(log);
     if (!parsed) continue;
     const owner = parsed.args.getValue('owner') as string | undefined;
     if (owner && owner.toLowerCase() !== devnet.state.accounts.router.toLowerCase()) continue;
-    const entry: { name: string; pubkey?: string; operatorIds?: number[]; value?: bigint } = {
-      name: parsed.name,
-    };
-    if (parsed.fragment.inputs.some((i) => i.name === 'publicKey')) {
-      entry.pubkey = String(parsed.args.getValue('publicKey')).toLowerCase();
-    }
-    if (parsed.fragment.inputs.some((i) => i.name === 'operatorIds')) {
+    const has = (name: string): boolean => parsed.fragment.inputs.some((i) => i.name === name);
+    const entry: SsvEvent = { name: parsed.name };
+    if (has('publicKey')) entry.pubkey = String(parsed.args.getValue('publicKey')).toLowerCase();
+    if (has('operatorIds')) {
       entry.operatorIds = (parsed.args.getValue('operatorIds') as bigint[]).map(Number);
     }
-    if (parsed.fragment.inputs.some((i) => i.name === 'value')) {
-      entry.value = parsed.args.getValue('value') as bigint;
+    if (has('value')) entry.value = parsed.args.getValue('value') as bigint;
+    if (has('cluster')) {
+      const c = parsed.args.getValue('cluster') as unknown as ClusterStruct;
+      entry.cluster = [c[0], c[1], c[2], c[3], c[4]];
     }
     out.push(entry);
   }

@@ -9,12 +9,9 @@
  * - an operator holding our validators leaves SSV (`removeOperator` by its owner); the operator
  *   watch must move every validator off it, each registered once per episode.
  */
-import { Contract, Interface, parseEther, toQuantity, type Log } from 'ethers';
-import {
-  SSV_NETWORK_EVENTS_ABI,
-  SSV_NETWORK_VIEWS_ABI,
-} from '../../../activities/abi/ssv-network.js';
-import { lifecycles } from '../../helpers/router-world.js';
+import { Contract, parseEther, toQuantity } from 'ethers';
+import { SSV_NETWORK_VIEWS_ABI } from '../../../activities/abi/ssv-network.js';
+import { lifecycles, ssvEvents, type ClusterStruct } from '../../helpers/router-world.js';
 import { lifecycleStatus } from '../../../workflows/definitions.js';
 import { DEVNET_ACCOUNTS, type Devnet } from '../../../devnet/world.js';
 import {
@@ -36,7 +33,6 @@ const SSV_ADMIN_ABI = [
   `function liquidate(address clusterOwner, uint64[] operatorIds, tuple(uint32 validatorCount, uint64 networkFeeIndex, uint64 index, bool active, uint256 balance) cluster)`,
   'function removeOperator(uint64 operatorId)',
 ];
-const ssvEventsIface = new Interface([...SSV_NETWORK_EVENTS_ABI]);
 
 export async function money(context: WorldContext): Promise<void> {
   await signerOutOfEth(context);
@@ -49,38 +45,19 @@ export async function money(context: WorldContext): Promise<void> {
 
 interface ClusterOnChain {
   operatorIds: number[];
-  /** [validatorCount, networkFeeIndex, index, active, balance] as the last event shows it. */
-  cluster: [bigint, bigint, bigint, boolean, bigint];
+  cluster: ClusterStruct;
   lastEvent: string;
-  block: number;
 }
 
 /** The router's clusters as the owner's SSVNetwork events leave them, by operator set. */
 async function ownerClusters(devnet: Devnet): Promise<Map<string, ClusterOnChain>> {
-  const owner = devnet.state.accounts.router.toLowerCase();
-  const logs: Log[] = await devnet.provider.getLogs({
-    address: devnet.state.contracts.ssvNetwork,
-    fromBlock: 0,
-    toBlock: 'latest',
-  });
   const clusters = new Map<string, ClusterOnChain>();
-  for (const log of logs) {
-    const parsed = ssvEventsIface.parseLog(log);
-    if (!parsed || !parsed.fragment.inputs.some((i) => i.name === 'cluster')) continue;
-    if (String(parsed.args.getValue('owner')).toLowerCase() !== owner) continue;
-    const operatorIds = (parsed.args.getValue('operatorIds') as bigint[]).map(Number);
-    const c = parsed.args.getValue('cluster') as unknown as [
-      bigint,
-      bigint,
-      bigint,
-      boolean,
-      bigint,
-    ];
-    clusters.set(operatorIds.join(','), {
-      operatorIds,
-      cluster: [c[0], c[1], c[2], c[3], c[4]],
-      lastEvent: parsed.name,
-      block: log.blockNumber,
+  for (const event of await ssvEvents(devnet)) {
+    if (!event.cluster || !event.operatorIds) continue;
+    clusters.set(event.operatorIds.join(','), {
+      operatorIds: event.operatorIds,
+      cluster: event.cluster,
+      lastEvent: event.name,
     });
   }
   return clusters;
@@ -212,27 +189,16 @@ async function operatorRemovedFromSsv(context: WorldContext): Promise<void> {
 
 /** Our pubkeys registered (added and not removed since) in a cluster that includes `operatorId`. */
 async function validatorsOn(devnet: Devnet, operatorId: number): Promise<Set<string>> {
-  const owner = devnet.state.accounts.router.toLowerCase();
-  const logs = await devnet.provider.getLogs({
-    address: devnet.state.contracts.ssvNetwork,
-    fromBlock: 0,
-    toBlock: 'latest',
-  });
   const live = new Set<string>();
-  for (const log of logs) {
-    const parsed = ssvEventsIface.parseLog(log);
-    if (!parsed || (parsed.name !== 'ValidatorAdded' && parsed.name !== 'ValidatorRemoved'))
-      continue;
-    if (String(parsed.args.getValue('owner')).toLowerCase() !== owner) continue;
-    const ids = (parsed.args.getValue('operatorIds') as bigint[]).map(Number);
-    if (!ids.includes(operatorId)) continue;
-    const pubkey = String(parsed.args.getValue('publicKey')).toLowerCase();
-    if (parsed.name === 'ValidatorAdded') live.add(pubkey);
-    else live.delete(pubkey);
+  for (const event of await ssvEvents(devnet)) {
+    if (!event.pubkey || !event.operatorIds?.includes(operatorId)) continue;
+    if (event.name === 'ValidatorAdded') live.add(event.pubkey);
+    if (event.name === 'ValidatorRemoved') live.delete(event.pubkey);
   }
   return live;
 }
 
+/** Sends `method(...args)` from the contract's wallet and waits for it to be mined. */
 async function send(contract: Contract, method: string, args: unknown[]): Promise<void> {
   const tx = (await contract.getFunction(method)(...args)) as { wait(): Promise<unknown> };
   await tx.wait();
@@ -270,18 +236,12 @@ async function poolDrainedBelowReserve(context: WorldContext): Promise<void> {
   }, 180_000);
   const balance = await devnet.provider.getBalance(devnet.state.contracts.userDeposit);
   const drained = balance - parseEther('1');
-  await (
-    (await pool.getFunction('devnetDrain')(drained, devnet.state.accounts.thirdParty)) as {
-      wait(): Promise<unknown>;
-    }
-  ).wait();
+  await send(pool, 'devnetDrain', [drained, devnet.state.accounts.thirdParty]);
   addFault(figures, 'pool drained below reserve');
   figures.notes.push(
     `pool drained from ${balance / 10n ** 18n} to 1 ETH ${deposited ? 'after a 1 ETH deposit' : '(no deposit seen in 180 s)'}`,
   );
   await sleep(20_000);
-  await (
-    (await pool.getFunction('devnetRefill')({ value: drained })) as { wait(): Promise<unknown> }
-  ).wait();
+  await send(pool, 'devnetRefill', [{ value: drained }]);
   await awaitAllActive(context);
 }
