@@ -1,7 +1,8 @@
 /**
  * Where the Temporal servers live on this machine. scripts/install-temporal-tools.sh installs
  * them from the registries into .tools/; TEMPORAL_CLI_PATH / TEMPORAL_TEST_SERVER_PATH override.
- * With neither, the SDK downloads its own copy (needs internet).
+ * With neither, the SDK downloads its own copy into the OS temp dir (needs internet): the dev
+ * server at the CLI version the cache pins, the test server at the SDK's default.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -38,14 +39,19 @@ export function testServerPath(env: ToolsEnv = process.env): string | undefined 
   return existsSync(cached) ? cached : undefined;
 }
 
-function executable(found: string | undefined): EphemeralServerExecutable {
-  return found ? { type: 'existing-path', path: found } : { type: 'cached-download' };
-}
-
+/**
+ * The Temporal CLI for the dev server: the override or the cache, else the SDK's download of the
+ * same CLI version (`temporal-v1.5.1` in the OS temp dir).
+ */
 export function devServerExecutable(env: ToolsEnv = process.env): EphemeralServerExecutable {
-  return executable(temporalCliPath(env));
+  const found = temporalCliPath(env);
+  return found
+    ? { type: 'existing-path', path: found }
+    : { type: 'cached-download', version: TEMPORAL_CLI_VERSION };
 }
 
+/** The time-skipping test server: the override or the cache, else the SDK's default download. */
 export function testServerExecutable(env: ToolsEnv = process.env): EphemeralServerExecutable {
-  return executable(testServerPath(env));
+  const found = testServerPath(env);
+  return found ? { type: 'existing-path', path: found } : { type: 'cached-download' };
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Brings a checkout to a runnable state from the package registries alone: `npm ci` when
 # node_modules does not match package-lock.json, then the Temporal tools. Cheap when up to date.
+# Arguments go to install-temporal-tools.sh: `--cli-only` (the devnet) skips the Java test server.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -12,4 +13,4 @@ if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$want" ]]; then
   npm ci --no-audit --no-fund --loglevel=error
   echo "$want" >"$stamp"
 fi
-bash scripts/install-temporal-tools.sh
+bash scripts/install-temporal-tools.sh "$@"

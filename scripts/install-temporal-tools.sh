@@ -6,7 +6,16 @@
 # .tools/, git-ignored). TEMPORAL_CLI_PATH / TEMPORAL_TEST_SERVER_PATH, when set, win and are
 # not installed. Where neither go nor mvn exists the SDK's own download is the fallback (see
 # devnet/temporal-tools.ts), so this script only warns.
+# --cli-only installs the Temporal CLI alone (what `npm run devnet` needs).
 set -euo pipefail
+
+cli_only=false
+for arg in "$@"; do
+  case $arg in
+    --cli-only) cli_only=true ;;
+    *) echo "usage: install-temporal-tools.sh [--cli-only]" >&2; exit 2 ;;
+  esac
+done
 
 TEMPORAL_CLI_VERSION=v1.5.1
 TEST_SERVER_VERSION=1.31.0
@@ -29,7 +38,7 @@ install_cli() {
     return
   fi
   if ! command -v go >/dev/null 2>&1; then
-    log "go not found: the Temporal CLI will be downloaded by the SDK if this machine has internet"
+    log "go not found: the devnet and the dev-server tests will try the SDK's download of the Temporal CLI $TEMPORAL_CLI_VERSION (needs internet); to stay on the registries install Go and run \`npm run tools\`, or set TEMPORAL_CLI_PATH"
     return
   fi
   log "installing temporal CLI $TEMPORAL_CLI_VERSION with go install (first time takes minutes)"
@@ -87,4 +96,4 @@ WRAP
 }
 
 install_cli
-install_test_server
+if [[ $cli_only == false ]]; then install_test_server; fi

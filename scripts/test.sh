@@ -9,9 +9,12 @@ cd "$root"
 
 bash scripts/ensure-setup.sh
 
-# Servers this checkout starts: its Temporal tools and its Hardhat (others' runs are not ours).
+# Temporal servers (the cached tools, the override paths, the SDK's downloads) and this
+# checkout's Hardhat that this run started: every process of the run inherits the marker, orphans
+# included, and what ran before the run is never blamed (see scripts/server-pids.sh).
+export DVT_TEST_RUN_ID="$$-$(date +%s)-$RANDOM"
 server_pids() {
-  pgrep -f "$root/(\.tools/.*(TestServer|temporal server start-dev)|node_modules/hardhat/.* node )" | sort || true
+  bash scripts/server-pids.sh "$root" "DVT_TEST_RUN_ID=$DVT_TEST_RUN_ID" || true
 }
 before=$(server_pids)
 

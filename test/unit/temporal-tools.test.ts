@@ -40,9 +40,12 @@ describe('temporal tool resolution', () => {
     );
   });
 
-  it('falls back to the SDK download when nothing is installed', () => {
+  it('falls back to the SDK download when nothing is installed, of the pinned CLI version', () => {
     const env = { DVT_TOOLS_DIR: toolsWith([]) };
-    expect(devServerExecutable(env)).toEqual({ type: 'cached-download' });
+    expect(devServerExecutable(env)).toEqual({
+      type: 'cached-download',
+      version: TEMPORAL_CLI_VERSION,
+    });
     expect(testServerExecutable(env)).toEqual({ type: 'cached-download' });
   });
 });
