@@ -3,10 +3,16 @@
  * `--json`; exit codes are stable for scripts (see {@link EXIT}).
  */
 import { existsSync, writeFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { Command, CommanderError, Option } from 'commander';
 import { importMnemonic } from '../activities/keys/mnemonic-key-store.js';
+import {
+  MNEMONIC_ENV,
+  PASSWORD_ENV,
+  resolveImportSecrets,
+  terminalSecretInput,
+  type SecretInput,
+} from './key-import-secrets.js';
 import { DvtError } from '../domain/errors.js';
 import { renderConfigTemplate } from '../worker/config-template.js';
 import {
@@ -28,6 +34,7 @@ import {
   type RequestOutcome,
   type RouterStatus,
 } from './router-client.js';
+import { registerDevnetCommands } from './devnet-commands.js';
 import { setupTemporal } from './temporal-setup.js';
 import { renderTable } from './table.js';
 
@@ -47,6 +54,8 @@ export const EXIT = {
 interface Io {
   out: (text: string) => void;
   err: (text: string) => void;
+  /** Where `keys import` reads secrets besides files; the terminal and `process.env` if absent. */
+  secrets?: SecretInput;
 }
 
 const NETWORKS = ['mainnet', 'hoodi', 'devnet'] as const;
@@ -125,16 +134,25 @@ export function buildCli(io: Io, setExit: (code: number) => void): Command {
   const keys = program.command('keys').description('validator key store');
   keys
     .command('import')
-    .description('import a BIP-39 mnemonic into an encrypted EIP-2335 key store (never overwrites)')
-    .requiredOption(
-      '--mnemonic-file <file>',
-      'file holding the mnemonic (never pass it on the command line)',
+    .description(
+      'import a BIP-39 mnemonic into an encrypted EIP-2335 key store (never overwrites); the ' +
+        `mnemonic and password come from files, else ${MNEMONIC_ENV} / ${PASSWORD_ENV}, else a ` +
+        'hidden prompt',
     )
-    .requiredOption('--password-file <file>', 'file holding the key store password')
+    .option(
+      '--mnemonic-file <file>',
+      `file holding the mnemonic (else ${MNEMONIC_ENV}, else a prompt; never an argument)`,
+    )
+    .option(
+      '--password-file <file>',
+      `file holding the key store password (else ${PASSWORD_ENV}, else a prompt asked twice)`,
+    )
     .requiredOption('-o, --out <file>', 'key store file to create')
-    .action(async (opts: { mnemonicFile: string; passwordFile: string; out: string }) => {
-      const mnemonic = (await readSecret(opts.mnemonicFile, 'mnemonic')).replace(/\s+/g, ' ');
-      const password = await readSecret(opts.passwordFile, 'password');
+    .action(async (opts: { mnemonicFile?: string; passwordFile?: string; out: string }) => {
+      const { mnemonic, password } = await resolveImportSecrets(
+        opts,
+        io.secrets ?? terminalSecretInput(),
+      );
       const result = await importMnemonic({ mnemonic, password, file: opts.out });
       print(result, () => `Key store written to ${result.file}; validator 0 is ${result.pubkey0}.`);
     });
@@ -292,6 +310,7 @@ export function buildCli(io: Io, setExit: (code: number) => void): Command {
       await runCodecServerProcess(process.env);
     });
 
+  registerDevnetCommands(program, io);
   return program;
 }
 
@@ -303,18 +322,6 @@ function parseIds(text: string): number[] {
     });
   }
   return ids;
-}
-
-async function readSecret(file: string, what: string): Promise<string> {
-  try {
-    const value = (await readFile(file, 'utf8')).trim();
-    if (value) return value;
-  } catch {
-    // reported below without the file's content
-  }
-  throw new DvtError('ERR_INVALID_INPUT', `Cannot read the ${what} from ${file}.`, {
-    hint: `Point the option at a readable, non-empty file holding the ${what}.`,
-  });
 }
 
 function renderStatus(status: RouterStatus): string {

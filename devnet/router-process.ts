@@ -72,6 +72,9 @@ export async function prepareRouterFiles(
     DVT_KEYSTORE_PASSWORD_FILE: passwordFile,
     DVT_POOL_MONITOR_INTERVAL_SECONDS: '5',
     DVT_METRICS_PORT: String(await freePort()),
+    // The owner-index snapshots, so a restarted worker resumes its SSVNetwork scan (and a devnet
+    // restarted from scratch exercises the "no longer canonical" path).
+    DVT_SSV_INDEX_DIR: path.join(dir, 'ssv-index'),
     ...options.env,
   };
   return { dir, env, metricsUrl: metricsUrlOf(env) };

@@ -1,8 +1,9 @@
 /**
  * Builds every client the activities depend on from the configuration (the composition root's
- * first half; worker/main.ts is the second). Reads secrets from their files here and nowhere else,
- * and refuses to start when the execution chain is not the configured network's (its preset chain
- * id), or when the execution chain, the beacon node and the SSV API disagree on the network.
+ * first half; worker/main.ts is the second). Reads secrets here and nowhere else (from their files;
+ * the key store password may come from the environment instead), and refuses to start when the
+ * execution chain is not the configured network's (its preset chain id), or when the execution
+ * chain, the beacon node and the SSV API disagree on the network.
  */
 import { readFile } from 'node:fs/promises';
 import { JsonRpcProvider, Wallet, parseEther } from 'ethers';
@@ -14,8 +15,13 @@ import {
   type NetworkParams,
 } from '../domain/beacon/network-params.js';
 import { makeBeaconClient } from '../activities/beacon/beacon-client.js';
-import { checkNetworkAgreement } from '../activities/beacon/network-agreement.js';
+import {
+  checkNetworkAgreement,
+  verifySsvApiAgreement,
+  type AgreementLogger,
+} from '../activities/beacon/network-agreement.js';
 import { openMnemonicKeyStore } from '../activities/keys/mnemonic-key-store.js';
+import { resolveSecret } from '../activities/keys/resolve-secret.js';
 import { makeStafiPoolAdapter } from '../activities/pool/stafi-adapter.js';
 import { makeClusterIndexSync } from '../activities/ssv/cluster-index-sync.js';
 import { makeSsvApiClient } from '../activities/ssv/ssv-api-client.js';
@@ -60,7 +66,27 @@ export async function loadSigner(
   }
 }
 
-export async function makeClients(config: WorkerConfig) {
+/**
+ * The key store password from `DVT_KEYSTORE_PASSWORD_FILE` or `DVT_KEYSTORE_PASSWORD` (the config
+ * allows exactly one). Errors (`ERR_CONFIG`) name the source, never the password.
+ */
+export function keystorePassword(
+  config: Pick<WorkerConfig, 'DVT_KEYSTORE_PASSWORD_FILE' | 'DVT_KEYSTORE_PASSWORD'>,
+): Promise<string> {
+  return resolveSecret({
+    name: 'DVT_KEYSTORE_PASSWORD',
+    value: config.DVT_KEYSTORE_PASSWORD?.reveal(),
+    file: config.DVT_KEYSTORE_PASSWORD_FILE,
+  });
+}
+
+/** Options of {@link makeClients}. */
+export interface MakeClientsOptions {
+  /** Where the start-up checks log (an SSV API that could not be cross-checked is a warning). */
+  logger?: AgreementLogger | null;
+}
+
+export async function makeClients(config: WorkerConfig, options: MakeClientsOptions = {}) {
   const provider = new JsonRpcProvider(config.DVT_EXECUTION_RPC_URL, undefined, {
     cacheTimeout: -1,
   });
@@ -97,12 +123,34 @@ export async function makeClients(config: WorkerConfig) {
       ssvApiNetwork: config.DVT_SSV_API_NETWORK,
     },
   });
-
-  const password = await readSecretFile(
-    config.DVT_KEYSTORE_PASSWORD_FILE,
-    'key store password',
-    'DVT_KEYSTORE_PASSWORD_FILE',
+  // The SSV API must index this chain's SSVNetwork: operator owners on both must match. An API
+  // that is down only warns (it is needed later, and retried then); a disagreement stops here.
+  await verifySsvApiAgreement(
+    {
+      ssvApi: makeSsvApiClient({
+        baseUrl: config.DVT_SSV_API_URL,
+        network: config.DVT_SSV_API_NETWORK,
+        retries: 1,
+        timeoutMs: 5_000,
+      }),
+      ssvNetwork: makeSsvNetworkClient({
+        provider,
+        ssvNetwork: config.DVT_SSV_NETWORK,
+        owner: signer.address,
+      }),
+      endpoints: {
+        executionRpc: new URL(config.DVT_EXECUTION_RPC_URL).host,
+        beacon: config.DVT_BEACON_URLS.map((url) => new URL(url).host),
+        ssvApi: new URL(config.DVT_SSV_API_URL).host,
+        ssvApiNetwork: config.DVT_SSV_API_NETWORK,
+        ssvNetwork: config.DVT_SSV_NETWORK,
+        chainId,
+      },
+    },
+    options.logger ?? null,
   );
+
+  const password = await keystorePassword(config);
   const keySource = await openMnemonicKeyStore({ file: config.DVT_KEYSTORE_FILE, password });
   const owner = signer.address;
   const pool = makeStafiPoolAdapter({

@@ -89,6 +89,8 @@ function lineFor(
   const about = (tag?: string): string =>
     `${key.doc[0]?.toUpperCase() ?? ''}${key.doc.slice(1)} [${key.env}${tag ? `; ${tag}` : ''}]`;
   if (key.path === 'devnetState' && network !== 'devnet') return undefined;
+  // A secret value never belongs in the file, not even as a commented example.
+  if (key.envOnly) return undefined;
 
   if (key.path === 'contracts.poolStorage' && options.poolStorage !== undefined) {
     return { comment: about(), entry: `${leaf}: "${options.poolStorage}"`, active: true };

@@ -62,6 +62,58 @@ function flag(defaultValue: 'true' | 'false') {
     .transform((v) => v === 'true' || v === '1');
 }
 
+/**
+ * A secret value read from the environment (`DVT_KEYSTORE_PASSWORD`). `reveal()` returns it; JSON,
+ * string conversion and `util.inspect` show `[redacted]`, so a logged or serialised config never
+ * carries it.
+ */
+export class SecretValue {
+  readonly #value: string;
+
+  constructor(value: string) {
+    this.#value = value;
+  }
+
+  /** The secret itself: pass it on, never log or format it. */
+  reveal(): string {
+    return this.#value;
+  }
+
+  toJSON(): string {
+    return '[redacted]';
+  }
+
+  toString(): string {
+    return '[redacted]';
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return 'SecretValue [redacted]';
+  }
+}
+
+/** The default 1 ETH pre-deposit (StaFi's super node pulls exactly this), gwei. */
+export const DEFAULT_DEPOSIT_GWEI = '1000000000';
+/** The default 31 ETH stake (StaFi's super node pulls exactly this), gwei. */
+export const DEFAULT_STAKE_GWEI = '31000000000';
+/** The beacon deposit contract's minimum deposit: 1 ETH. */
+const MIN_DEPOSIT_GWEI = 1_000_000_000n;
+/** A validator's effective balance: the pre-deposit and the stake add up to it. */
+const VALIDATOR_GWEI = 32_000_000_000n;
+
+/** One deposit-contract amount: whole gwei, at least 1 ETH; normalised (no leading zeros). */
+const depositGwei = z
+  .string()
+  .regex(/^\d{1,20}$/, {
+    error: 'must be a whole number of gwei, like 1000000000 (1 ETH)',
+    abort: true,
+  })
+  .transform((v) => BigInt(v).toString())
+  .refine(
+    (v) => BigInt(v) >= MIN_DEPOSIT_GWEI,
+    'must be at least 1000000000 gwei (1 ETH), the deposit contract minimum',
+  );
+
 export const configSchema = z
   .object({
     DVT_NETWORK: z
@@ -97,8 +149,18 @@ export const configSchema = z
     DVT_SSV_NETWORK: address,
     DVT_SIGNER_KEY_FILE: filePath('the router account private key'),
     DVT_KEYSTORE_FILE: filePath('the EIP-2335 key store of the validator mnemonic'),
-    DVT_KEYSTORE_PASSWORD_FILE: filePath('the key store password'),
+    /** Exactly one of the two password sources (the rule is in `superRefine`). */
+    DVT_KEYSTORE_PASSWORD_FILE: filePath('the key store password').optional(),
+    /** Environment only (automation); refused in the file; held as a {@link SecretValue}. */
+    DVT_KEYSTORE_PASSWORD: z
+      .string()
+      .min(1, 'must not be empty')
+      .transform((v) => new SecretValue(v))
+      .optional(),
     DVT_RESERVE_ETH: decimalEth.default('20'),
+    /** The pre-deposit and the stake of one validator, gwei; together 32 ETH (`superRefine`). */
+    DVT_DEPOSIT_AMOUNT_GWEI: depositGwei.default(DEFAULT_DEPOSIT_GWEI),
+    DVT_STAKE_AMOUNT_GWEI: depositGwei.default(DEFAULT_STAKE_GWEI),
     DVT_CLUSTER_SIZE: z
       .string()
       .refine((v) => ['4', '7', '10', '13'].includes(v), 'must be 4, 7, 10 or 13')
@@ -111,6 +173,12 @@ export const configSchema = z
       1,
     ).default(30),
     DVT_MAX_FEE_GWEI: wholeNumber('must be a whole number of gwei above 0', 1).default(200),
+    /** Hours a stake waits for gas under the cap before it goes out above it (0: at once). */
+    DVT_STAKE_DEADLINE_HOURS: wholeNumber(
+      'must be a whole number of hours, 0 or more (0 sends stakes at any gas price)',
+      0,
+      24 * 365,
+    ).default(24),
     /** Highest operator fee the router accepts, wei per block (SSV v2 ETH fees). */
     DVT_OPERATOR_FEE_CAP_WEI: z
       .string()
@@ -134,6 +202,11 @@ export const configSchema = z
       .enum(['ssv', 'voluntary'], { error: 'must be ssv or voluntary' })
       .default('ssv'),
     DVT_SSV_FROM_BLOCK: wholeNumber('must be a block number (0 or more)', 0).default(0),
+    /** Directory of the SSV owner-index snapshots; unset: the index is rebuilt at every start. */
+    DVT_SSV_INDEX_DIR: z
+      .string({ error: 'must be the path of a directory for the SSV index snapshots' })
+      .min(1, { error: 'must be the path of a directory for the SSV index snapshots' })
+      .optional(),
     /** Metrics (`/metrics`) and health (`/healthz`, `/readyz`) endpoint; port 0 turns it off. */
     DVT_METRICS_HOST: z.string().min(1, 'must not be empty').default('127.0.0.1'),
     DVT_METRICS_PORT: wholeNumber(
@@ -161,6 +234,53 @@ export const configSchema = z
           path: ['DVT_SSV_API_NETWORK'],
           message: `must be ${network} when network is ${network}`,
           params: { example: network },
+        });
+      }
+      // The key store password: from a file or from the environment, exactly one of them.
+      const passwordFile: unknown = config.DVT_KEYSTORE_PASSWORD_FILE;
+      const passwordEnv: unknown = config.DVT_KEYSTORE_PASSWORD;
+      if (passwordFile === undefined && passwordEnv === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['DVT_KEYSTORE_PASSWORD_FILE'],
+          message:
+            'is required: the path of a file holding the key store password (never the password itself), or set DVT_KEYSTORE_PASSWORD in the environment instead',
+        });
+      } else if (passwordFile !== undefined && passwordEnv !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['DVT_KEYSTORE_PASSWORD_FILE'],
+          message:
+            'is set and so is DVT_KEYSTORE_PASSWORD; the key store password comes from one of them, so unset the other',
+        });
+      }
+      // Pre-deposit + stake = one validator's 32 ETH; each is checked on its own above.
+      const deposit: unknown = config.DVT_DEPOSIT_AMOUNT_GWEI;
+      const stake: unknown = config.DVT_STAKE_AMOUNT_GWEI;
+      const gwei = (v: unknown): bigint | undefined =>
+        typeof v === 'string' && /^\d{1,20}$/.test(v) ? BigInt(v) : undefined;
+      const depositGweiValue = gwei(deposit);
+      const stakeGweiValue = gwei(stake);
+      if (depositGweiValue !== undefined && depositGweiValue > VALIDATOR_GWEI - MIN_DEPOSIT_GWEI) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['DVT_DEPOSIT_AMOUNT_GWEI'],
+          message:
+            "must be at most 31000000000 gwei (31 ETH): deposit + stake make a validator's 32 ETH effective balance and the stake needs at least 1 ETH",
+          params: { example: DEFAULT_DEPOSIT_GWEI },
+        });
+      } else if (
+        depositGweiValue !== undefined &&
+        stakeGweiValue !== undefined &&
+        depositGweiValue >= MIN_DEPOSIT_GWEI &&
+        depositGweiValue + stakeGweiValue !== VALIDATOR_GWEI
+      ) {
+        const wanted = (VALIDATOR_GWEI - depositGweiValue).toString();
+        ctx.addIssue({
+          code: 'custom',
+          path: ['DVT_STAKE_AMOUNT_GWEI'],
+          message: `must be ${wanted} gwei with a deposit of ${depositGweiValue} gwei: deposit + stake must equal 32000000000 gwei (32 ETH, a validator's effective balance), not ${depositGweiValue + stakeGweiValue}`,
+          params: { example: wanted },
         });
       }
     },
@@ -192,6 +312,11 @@ export interface ConfigKey {
   readonly list?: true;
   /** Filled by the network preset or the devnet state file. */
   readonly preset?: true;
+  /**
+   * A secret value read from the environment only: refused in the file, left out of the
+   * template, and never shown in a message.
+   */
+  readonly envOnly?: true;
 }
 
 /**
@@ -291,6 +416,12 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     preset: true,
   },
   {
+    path: 'ssv.indexCacheDir',
+    env: 'DVT_SSV_INDEX_DIR',
+    doc: 'directory of owner-index snapshots (resume the event scan after a restart); unset: rescan',
+    example: '/var/lib/dvt-router/ssv-index',
+  },
+  {
     path: 'secrets.signerKeyFile',
     env: 'DVT_SIGNER_KEY_FILE',
     doc: 'file holding the router account private key (super node and SSV owner)',
@@ -305,8 +436,15 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
   {
     path: 'secrets.keystorePasswordFile',
     env: 'DVT_KEYSTORE_PASSWORD_FILE',
-    doc: 'file holding the key store password',
+    doc: 'file holding the key store password (or DVT_KEYSTORE_PASSWORD; exactly one of them)',
     example: '/run/secrets/keystore-password',
+  },
+  {
+    path: 'secrets.keystorePassword',
+    env: 'DVT_KEYSTORE_PASSWORD',
+    doc: 'environment only, for automation: the key store password itself; refused in the file',
+    example: '<the key store password>',
+    envOnly: true,
   },
   {
     path: 'secrets.codecKeyringFile',
@@ -320,6 +458,20 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     doc: 'ETH left in the pool for withdrawals',
     default: '20',
     example: '20',
+  },
+  {
+    path: 'router.depositAmountGwei',
+    env: 'DVT_DEPOSIT_AMOUNT_GWEI',
+    doc: "a new validator's pre-deposit, whole gwei, at least 1 ETH; with the stake 32 ETH",
+    default: DEFAULT_DEPOSIT_GWEI,
+    example: DEFAULT_DEPOSIT_GWEI,
+  },
+  {
+    path: 'router.stakeAmountGwei',
+    env: 'DVT_STAKE_AMOUNT_GWEI',
+    doc: "a validator's stake after the credentials vote, whole gwei; deposit + stake = 32 ETH",
+    default: DEFAULT_STAKE_GWEI,
+    example: DEFAULT_STAKE_GWEI,
   },
   {
     path: 'router.clusterSize',
@@ -392,6 +544,13 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     example: '200',
   },
   {
+    path: 'transactions.stakeDeadlineHours',
+    env: 'DVT_STAKE_DEADLINE_HOURS',
+    doc: 'hours a stake waits for gas under the cap before it is sent above it; 0: at any gas price',
+    default: '24',
+    example: '24',
+  },
+  {
     path: 'observability.metricsHost',
     env: 'DVT_METRICS_HOST',
     doc: 'address the /metrics, /healthz and /readyz endpoint listens on',
@@ -419,6 +578,7 @@ export const CONFIG_SECTIONS: Readonly<Record<string, string>> = {
   temporal: 'Temporal service the worker connects to',
   endpoints: 'the network endpoints; all must serve the configured network',
   contracts: 'contract addresses; the mainnet and hoodi presets know most of them',
+  ssv: "the worker's SSV owner index",
   secrets: 'secrets are files, never values: give their paths',
   router: 'what the router does',
   transactions: 'how transactions are sent',
@@ -565,13 +725,15 @@ function issueLine(
   const value = context.values[variable];
   const source = context.sources[variable];
   let reason = issue.message;
-  if (value === undefined) {
+  // A cross-field rule (custom issue) says itself what is wrong, set or not.
+  if (value === undefined && issue.code !== 'custom') {
     reason = missingReason(variable, context.network);
   } else if (variable === 'DVT_BEACON_URLS' && typeof issue.path[1] === 'number') {
     reason = `entry ${issue.path[1] + 1} ${issue.message}`;
   }
-  let got = 'it is not set';
+  let got = key?.default === undefined ? 'it is not set' : `the default ${key.default} applies`;
   if (value === '' && key?.list) got = `got an empty list${from(source, variable)}`;
+  else if (value !== undefined && key?.envOnly) got = `set${from(source, variable)}; not shown`;
   else if (value !== undefined) got = `got "${shown(value, variable)}"${from(source, variable)}`;
   const params =
     issue.code === 'custom' ? (issue.params as { example?: string } | undefined) : undefined;
@@ -812,7 +974,7 @@ function parseConfigYaml(text: string, file: string): FileLayer {
     const name = isScalar(pair.key) ? String(pair.key.value) : '';
     const line = lineOf(pair.key);
     const leaf = KEY_BY_PATH.get(name);
-    if (leaf) {
+    if (leaf && !leaf.envOnly) {
       set(leaf, pair.value, line);
       continue;
     }
@@ -841,7 +1003,8 @@ function parseConfigYaml(text: string, file: string): FileLayer {
       const path = `${name}.${childName}`;
       const childLine = lineOf(child.key as Node);
       const key = KEY_BY_PATH.get(path);
-      if (key) set(key, child.value, childLine);
+      // An environment-only secret is refused here like any other secret value.
+      if (key && !key.envOnly) set(key, child.value, childLine);
       else unknown(path, childLine);
     }
   }
@@ -923,7 +1086,10 @@ function suggestKey(path: string): string | undefined {
   if (byEnv) return `in the file ${path} is written ${byEnv.path}`;
   const lower = path.toLowerCase();
   const leaf = lower.split('.').at(-1) ?? lower;
-  const candidates = [...CONFIG_KEYS.map((k) => k.path), ...Object.keys(CONFIG_SECTIONS)];
+  const candidates = [
+    ...CONFIG_KEYS.filter((k) => !k.envOnly).map((k) => k.path),
+    ...Object.keys(CONFIG_SECTIONS),
+  ];
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of candidates) {
@@ -940,7 +1106,7 @@ function suggestKey(path: string): string | undefined {
   }
   const section = path.includes('.') ? path.split('.')[0] : undefined;
   const known = section
-    ? CONFIG_KEYS.filter((k) => k.path.startsWith(`${section}.`)).map((k) =>
+    ? CONFIG_KEYS.filter((k) => k.path.startsWith(`${section}.`) && !k.envOnly).map((k) =>
         k.path.slice(section.length + 1),
       )
     : [

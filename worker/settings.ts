@@ -18,6 +18,7 @@ const SECOND = 1000;
 const MINUTE = 60 * SECOND;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
+const GWEI = 1_000_000_000n;
 
 export interface RouterSettings {
   lifecycle: LifecycleSettings;
@@ -51,6 +52,7 @@ export function routerSettings(config: WorkerConfig): RouterSettings {
       activeCheckMs: fast ? 30 * SECOND : HOUR,
       continueAsNewAfterEvents: 2_000,
       batchResultTimeoutMs: fast ? 2 * MINUTE : 30 * MINUTE,
+      stakeFeeDeadlineMs: config.DVT_STAKE_DEADLINE_HOURS * HOUR,
     },
     batcher: {
       windowMs: fast ? 2 * SECOND : 30 * SECOND,
@@ -73,6 +75,8 @@ export function routerSettings(config: WorkerConfig): RouterSettings {
       scanPageSize: 50,
       maxScanPages: 20,
       adoptOrphans: true,
+      depositAmount: (BigInt(config.DVT_DEPOSIT_AMOUNT_GWEI) * GWEI).toString(),
+      stakeAmount: (BigInt(config.DVT_STAKE_AMOUNT_GWEI) * GWEI).toString(),
     },
     operatorWatch: {
       pollIntervalMs: fast ? 30 * SECOND : 10 * MINUTE,
@@ -93,7 +97,7 @@ export function routerSettings(config: WorkerConfig): RouterSettings {
       pollMs: fast ? 250 : 4 * SECOND,
       feeWaitMs: fast ? 10 * SECOND : MINUTE,
       replacementBumpBps: 1_250,
-      maxFeeCapWei: (BigInt(config.DVT_MAX_FEE_GWEI) * 1_000_000_000n).toString(),
+      maxFeeCapWei: (BigInt(config.DVT_MAX_FEE_GWEI) * GWEI).toString(),
     },
   };
 }

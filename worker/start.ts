@@ -20,6 +20,7 @@ import { createKeysActivities } from '../activities/keys/index.js';
 import { createLifecycleActivities } from '../activities/router/lifecycle-activities.js';
 import { createMonitorActivities } from '../activities/router/monitor-activities.js';
 import { makeOwnerIndex } from '../activities/ssv/cluster-index-sync.js';
+import { makeFileIndexSnapshotStore } from '../activities/ssv/index-snapshot-store.js';
 import { dataConverterFor, loadKeyring } from '../client/codec.js';
 import { ensureRouterSchedules } from '../client/temporal-setup.js';
 import { DEFAULT_GAS_POLICY } from '../domain/tx/fee-policy.js';
@@ -73,6 +74,7 @@ export function createActivities(
   config: WorkerConfig,
   settings: RouterSettings,
   metrics: Metrics | null = null,
+  logger: AppLogger | null = null,
 ) {
   const owner = clients.signer.address;
   const pool = config.DVT_POOL_STORAGE;
@@ -95,7 +97,16 @@ export function createActivities(
   const submitDeps = { chainId: clients.chainId, settings: settings.signer, taskQueue };
   const submit = makeSignerSubmit(submitDeps);
   // One owner index per worker, shared: each separate cache would rescan from the deploy block.
-  const ownerIndex = makeOwnerIndex(clients.clusterIndex);
+  // Its snapshot (when a directory is set) trails the head by the signer's confirmations.
+  const ownerIndex = makeOwnerIndex(clients.clusterIndex, {
+    chainId: clients.chainId,
+    store:
+      config.DVT_SSV_INDEX_DIR === undefined
+        ? null
+        : makeFileIndexSnapshotStore({ dir: config.DVT_SSV_INDEX_DIR }),
+    confirmations: config.DVT_CONFIRMATIONS,
+    logger: logger?.child({ component: 'ssv-index' }) ?? null,
+  });
   const feeCapWei = config.DVT_OPERATOR_FEE_CAP_WEI;
   return {
     ...createChainActivities({ engine, dryRun: config.DVT_DRY_RUN }),
@@ -116,8 +127,8 @@ export function createActivities(
         clusterSize: config.DVT_CLUSTER_SIZE as 4 | 7 | 10 | 13,
         operatorPolicy: { feeCapWei },
         targetRunwayDays: config.DVT_TARGET_RUNWAY_DAYS,
-        depositAmountGwei: '1000000000',
-        stakeAmountGwei: '31000000000',
+        depositAmountGwei: config.DVT_DEPOSIT_AMOUNT_GWEI,
+        stakeAmountGwei: config.DVT_STAKE_AMOUNT_GWEI,
         taskQueue,
         batcher: settings.batcher,
         clusterKeeper: settings.clusterKeeper,
@@ -161,7 +172,7 @@ export async function startRouter(
   options: StartRouterOptions = {},
 ): Promise<Router> {
   const logger = options.logger ?? makeLogger({ level: config.DVT_LOG_LEVEL });
-  const clients = await makeClients(config);
+  const clients = await makeClients(config, { logger });
   const settings = routerSettings(config);
   const metrics = config.DVT_METRICS_PORT === 0 ? null : makeMetrics({ processMetrics: true });
   const owner = clients.signer.address;
@@ -182,7 +193,7 @@ export async function startRouter(
     taskQueue,
     dataConverter,
     workflowsPath: WORKFLOWS_PATH,
-    activities: createActivities(clients, config, settings, metrics),
+    activities: createActivities(clients, config, settings, metrics, logger),
     // A rolling deploy lets in-flight activities (a broadcast awaiting its receipt) finish.
     shutdownGraceTime: '30 seconds',
   });

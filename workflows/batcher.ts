@@ -271,6 +271,12 @@ function invalidSubmission(
   ) {
     return `${kind} items need operatorIds`;
   }
+  if (
+    item.deadlineMs !== undefined &&
+    !(Number.isSafeInteger(item.deadlineMs) && item.deadlineMs >= 0)
+  ) {
+    return 'item.deadlineMs must be epoch milliseconds';
+  }
   return null;
 }
 

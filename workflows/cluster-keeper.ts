@@ -11,7 +11,10 @@
  *    validator), then repeat; continue-as-new after a bounded number of rounds.
  *
  * Every write carries the idempotency key `<workflowId>/<action>/<block of the read>` and a
- * pre-check in its activity, so a retry or a replay never sends a second transaction. A failed
+ * pre-check in its activity, so a retry or a replay never sends a second transaction. Writes that
+ * protect running validators are time-critical and carry a gas deadline: a reactivation (or the
+ * migration of a liquidated legacy cluster) goes out at any gas price; a top-up waits for gas under
+ * the fee cap until half of the runway it found is gone (`topUpDeadlineMs`). A failed
  * round is recorded in `status` and retried next round: the keeper never dies.
  */
 import {
@@ -20,6 +23,7 @@ import {
   condition,
   continueAsNew,
   log,
+  patched,
   proxyActivities,
   setHandler,
   workflowInfo,
@@ -33,6 +37,7 @@ import type {
 import { parseAmount } from '../domain/amounts.js';
 import {
   clusterRunway,
+  topUpDeadlineMs,
   topUpForRunway,
   type ClusterLoad,
   type FeeParameters,
@@ -120,6 +125,14 @@ export async function clusterKeeper(input: ClusterKeeperInput): Promise<never> {
     carried: { rounds: status.rounds, lastAction: status.lastAction },
   });
 
+  /**
+   * The deadline field of a time-critical write: after it the transaction goes out above the gas
+   * fee cap. Histories from before deadlines existed replay without it.
+   */
+  function deadline(deadlineMs: number | null): { deadlineMs?: number } {
+    return deadlineMs !== null && patched('keeper-fee-deadlines') ? { deadlineMs } : {};
+  }
+
   /** One decision; returns what was done, or null when nothing was needed. */
   async function keep(
     state: ClusterState,
@@ -150,6 +163,8 @@ export async function clusterKeeper(input: ClusterKeeperInput): Promise<never> {
           ...ref,
           amount: amount.toString(),
           idempotencyKey: key('migrate'),
+          // A liquidated legacy cluster has stopped validators: migrating reactivates it.
+          ...deadline(state.liquidated ? Date.now() : null),
         },
       );
       return outcome('migrate to ETH', amount, result);
@@ -167,6 +182,8 @@ export async function clusterKeeper(input: ClusterKeeperInput): Promise<never> {
         ...ref,
         amount: amount.toString(),
         idempotencyKey: key('reactivate'),
+        // Its validators are stopped: reactivate at any gas price.
+        ...deadline(Date.now()),
       });
       return outcome('reactivate', amount, result);
     }
@@ -203,6 +220,7 @@ export async function clusterKeeper(input: ClusterKeeperInput): Promise<never> {
       amount: target.amount.toString(),
       skipIfBalanceAtLeast: floor.requiredBalance.toString(),
       idempotencyKey: key('topup'),
+      ...deadline(topUpDeadlineMs(runway.runwayBlocks, Date.now())),
     });
     return outcome('top up', target.amount, result);
   }

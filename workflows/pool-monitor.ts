@@ -48,6 +48,10 @@ export interface PoolMonitorSettings {
   adoptOrphans: boolean;
   /** SIP-7 solo node deposit, decimal wei; 12 ETH when absent. */
   soloNodeDeposit?: string;
+  /** A new validator's pre-deposit, decimal wei (`router.depositAmountGwei`); 1 ETH when absent. */
+  depositAmount?: string;
+  /** Its stake after the credentials vote, decimal wei (`router.stakeAmountGwei`); 31 ETH when absent. */
+  stakeAmount?: string;
 }
 
 /** Input of {@link poolMonitor}. */
@@ -133,6 +137,12 @@ export async function poolMonitor(input: PoolMonitorInput): Promise<PoolMonitorS
       ...(settings.soloNodeDeposit === undefined
         ? {}
         : { soloNodeDeposit: parseAmount(settings.soloNodeDeposit, 'soloNodeDeposit') }),
+      ...(settings.depositAmount === undefined
+        ? {}
+        : { depositAmount: parseAmount(settings.depositAmount, 'depositAmount') }),
+      ...(settings.stakeAmount === undefined
+        ? {}
+        : { stakeAmount: parseAmount(settings.stakeAmount, 'stakeAmount') }),
     }),
   );
   summary.reasons.push(...plan.reasons);

@@ -8,6 +8,12 @@
  * same nonce and await any version. A retry after any crash re-sends recorded bytes, never a new
  * transaction. Requests arrive as the `submitTx` update, deduplicated by idempotency key.
  * Continues as new after a bounded number of requests, carrying the nonce and recent results.
+ *
+ * Gas: requests are served in arrival order, except that a time-critical request whose deadline
+ * has passed goes first. While gas is above the fee cap, a request waits (re-planning every
+ * `feeWaitMs`, and at its deadline); a request past its deadline is sent at the current quote
+ * above the cap, and a stuck transaction may be replaced above the cap once it or a request queued
+ * behind it is past its deadline. Every such decision is logged with its reason.
  */
 import {
   ApplicationFailure,
@@ -18,7 +24,6 @@ import {
   log,
   proxyActivities,
   setHandler,
-  sleep,
   workflowInfo,
 } from '@temporalio/workflow';
 import { bumpFees, type GasPolicy } from '../domain/tx/fee-policy.js';
@@ -140,7 +145,17 @@ export async function signer(input: SignerInput): Promise<void> {
     processed,
   }));
 
-  async function plan(request: TxRequest): Promise<TxPlan & { decision: { action: 'send' } }> {
+  /** Another queued request whose deadline has passed while `request` waits for fees. */
+  const urgentBehind = (request: TxRequest): TxRequest | undefined =>
+    queue.find((q) => q !== request && pastDeadline(q));
+
+  /**
+   * Plans `request`, waiting while fees are above the cap. Returns null (the request stays
+   * queued) when a time-critical request behind it is past its deadline and should go first.
+   */
+  async function plan(
+    request: TxRequest,
+  ): Promise<(TxPlan & { decision: { action: 'send' } }) | null> {
     for (;;) {
       const planned = await summarized(
         planner.planTransaction,
@@ -161,12 +176,27 @@ export async function signer(input: SignerInput): Promise<void> {
         kind: request.kind,
         reason: planned.decision.reason,
       });
-      await sleep(settings.feeWaitMs);
+      // Re-plan after `feeWaitMs`, at the earliest queued deadline, or at once when a request
+      // past its deadline arrives (then it goes first and this one waits behind it).
+      const deadlines = queue
+        .map((q) => q.deadlineMs)
+        .filter((d): d is number => d !== undefined && d > Date.now());
+      const wakeInMs = Math.min(settings.feeWaitMs, ...deadlines.map((d) => d - Date.now()));
+      await condition(() => urgentBehind(request) !== undefined, wakeInMs);
+      const urgent = urgentBehind(request);
+      if (urgent && !pastDeadline(request)) {
+        log.info('a time-critical request goes first', {
+          waiting: request.idempotencyKey,
+          first: urgent.idempotencyKey,
+        });
+        return null;
+      }
     }
   }
 
-  async function execute(request: TxRequest, attemptsLeft = 2): Promise<TxResult> {
+  async function execute(request: TxRequest, attemptsLeft = 2): Promise<TxResult | null> {
     const planned = await plan(request);
+    if (planned === null) return null;
     const nonce =
       nextNonce ?? (await summarized(read.readPendingNonce, 'read the pending nonce', account));
     let fees = {
@@ -275,7 +305,24 @@ export async function signer(input: SignerInput): Promise<void> {
           replacementBumpBps: settings.replacementBumpBps,
         } satisfies GasPolicy,
       );
-      const mayExceedCap = fresh.decision.action === 'send' && fresh.decision.aboveCap;
+      // Above the cap only for a time-critical request past its deadline, this one or one that
+      // waits behind this nonce.
+      const blocked = urgentBehind(request);
+      const mayExceedCap =
+        (fresh.decision.action === 'send' && fresh.decision.aboveCap) ||
+        pastDeadline(request) ||
+        blocked !== undefined;
+      if (mayExceedCap && bumped.maxFeePerGas > BigInt(settings.maxFeeCapWei)) {
+        log.warn('replacing a stuck transaction above the fee cap', {
+          kind: request.kind,
+          nonce,
+          reason: pastDeadline(request)
+            ? 'its deadline has passed'
+            : blocked
+              ? `${blocked.idempotencyKey} is past its deadline and waits for this nonce`
+              : 'the current quote is above the cap past the deadline',
+        });
+      }
       if (bumped.maxFeePerGas > BigInt(settings.maxFeeCapWei) && !mayExceedCap) {
         log.warn('transaction stuck but a replacement would exceed the fee cap; waiting', {
           kind: request.kind,
@@ -297,7 +344,7 @@ export async function signer(input: SignerInput): Promise<void> {
       () =>
         queue.length > 0 || processed >= REQUESTS_PER_RUN || workflowInfo().continueAsNewSuggested,
     );
-    const request = queue[0];
+    const request = queue.find(pastDeadline) ?? queue[0];
     if (!request) {
       await condition(allHandlersFinished);
       if (queue.length > 0) continue;
@@ -308,17 +355,23 @@ export async function signer(input: SignerInput): Promise<void> {
         recent,
       });
     }
-    let result: TxResult;
+    let result: TxResult | null;
     try {
       result = await execute(request);
     } catch (error) {
       result = failureResult(request, error);
     }
-    queue.shift();
+    if (result === null) continue; // deferred behind a time-critical request
+    queue.splice(queue.indexOf(request), 1);
     current = null;
     results.set(request.idempotencyKey, result);
     processed++;
   }
+}
+
+/** Whether `request` is time-critical and its deadline has passed (workflow time). */
+function pastDeadline(request: TxRequest): boolean {
+  return request.deadlineMs !== undefined && Date.now() >= request.deadlineMs;
 }
 
 function failureResult(request: TxRequest, error: unknown): TxResult {

@@ -92,6 +92,11 @@ export interface LifecycleSettings {
   continueAsNewAfterEvents: number;
   /** Re-submit a batch item when no result arrived within this time (a lost batcher). */
   batchResultTimeoutMs: number;
+  /**
+   * How long the stake waits for gas under the fee cap, from the start of the stake step; after
+   * that it goes out above the cap (user ETH idles in the pool meanwhile). Unset: never above.
+   */
+  stakeFeeDeadlineMs?: number;
 }
 
 /** A stage transition, for the status query. */
@@ -228,6 +233,8 @@ export async function validatorLifecycle(input: LifecycleInput): Promise<Lifecyc
   let migration = carried?.migration ?? null;
   let paused = carried?.paused ?? null;
   let resumes = carried?.resumes ?? 0;
+  /** When the stake may go out above the gas fee cap (epoch ms, workflow time). */
+  let stakeDeadlineMs: number | undefined;
   const history: StageEntry[] = carried?.history ?? [];
   const writes: WriteRecord[] = carried?.writes ?? [];
   let lastError: string | null = null;
@@ -420,6 +427,7 @@ export async function validatorLifecycle(input: LifecycleInput): Promise<Lifecyc
     key: string,
     step: string,
     ids?: number[],
+    deadlineMs?: number,
   ): Promise<BatchItemResult> {
     const itemKey = `${workflowId}/${step}${resumes > 0 ? `-r${resumes}` : ''}`;
     const item: BatchItem = {
@@ -427,6 +435,7 @@ export async function validatorLifecycle(input: LifecycleInput): Promise<Lifecyc
       keyIndex,
       pubkey: requirePubkey(),
       ...(ids ? { operatorIds: ids } : {}),
+      ...(deadlineMs === undefined ? {} : { deadlineMs }),
     };
     let delay = settings.retry.initialMs;
     for (;;) {
@@ -622,7 +631,15 @@ export async function validatorLifecycle(input: LifecycleInput): Promise<Lifecyc
       });
     }
     await gate('pool.stake');
-    await writeItem('pool.stake', pool, 'stake');
+    // The deadline runs from the first time the stake step is reached (kept across resumes).
+    if (
+      stakeDeadlineMs === undefined &&
+      settings.stakeFeeDeadlineMs !== undefined &&
+      patched('stake-fee-deadline')
+    ) {
+      stakeDeadlineMs = Date.now() + settings.stakeFeeDeadlineMs;
+    }
+    await writeItem('pool.stake', pool, 'stake', undefined, stakeDeadlineMs);
     return 'await_activation';
   }
 

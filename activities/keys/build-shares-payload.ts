@@ -64,15 +64,38 @@ export function checkShareOperators(operators: readonly ShareOperator[]): ShareO
   return sorted;
 }
 
-// ssv-keys exceptions may keep the private key on a property (PrivateKeyFormatError), so only
-// the class name and a message without long hex survive into our error; never the cause.
+/** A list of 16 or more small numbers: a key as bytes (`12, 34, …`, `0c:22:…`, `0c 22 …`). */
+const BYTE_LIST = /(?:[0-9a-fA-F]{1,3}[\s,:;]+){15,}[0-9a-fA-F]{1,3}/;
+
+/**
+ * Whether text could hold key material in some encoding. A 32-byte key is 64 hex, 44 base64 or
+ * about 77 decimal characters: any run of 20 or more hex/base64(url)/decimal characters that is not
+ * plain letters counts, as does a run of 32 or more letters (no word is that long) and a byte list.
+ * Class names like `PrivateKeyFormatError` stay quotable.
+ */
+function mayHoldKey(text: string): boolean {
+  for (const run of text.match(/[A-Za-z0-9+/=_-]{20,}/g) ?? []) {
+    if (/[^A-Za-z]/.test(run) || run.length >= 32) return true;
+  }
+  return BYTE_LIST.test(text);
+}
+
+/** An error's name or message as our error may quote it: `undefined` when it may hold a key. */
+function quotable(text: string): string | undefined {
+  return mayHoldKey(text) ? undefined : text.slice(0, 200);
+}
+
+// ssv-keys exceptions may keep the private key on a property (PrivateKeyFormatError) or quote it
+// in their message, so only a name and message free of anything key-like survive into our error;
+// never the cause.
 function libraryFailure(error: unknown, publicKey: string): DvtError {
-  const name = error instanceof Error ? error.name : 'unknown';
-  const text = error instanceof Error ? error.message : '';
-  const safe = /[0-9a-fA-F]{40}/.test(text) ? '' : ` (${name}: ${text})`;
+  const name = quotable(error instanceof Error ? error.name : '') || 'Error';
+  const text = quotable(error instanceof Error ? error.message : '');
+  const said =
+    text === undefined ? ` (${name}; its message is withheld: it may quote key material)` : '';
   return new DvtError(
     'ERR_SHARES_PAYLOAD',
-    `Building the SSV shares of ${publicKey} failed${safe}.`,
+    `Building the SSV shares of ${publicKey} failed${text ? ` (${name}: ${text})` : said}.`,
     {
       details: { pubkey: publicKey, libraryError: name },
     },

@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 
 import bls from '@chainsafe/bls';
 import { deriveKeyFromEntropy } from '@chainsafe/bls-keygen';
-import { create, decrypt, defaultScryptModule, verifyPassword } from '@chainsafe/bls-keystore';
+import { create, decrypt, defaultScryptModule } from '@chainsafe/bls-keystore';
 import type { IKeystore } from '@chainsafe/bls-keystore';
 import { Mnemonic } from 'ethers';
 
@@ -56,6 +56,20 @@ function pubkeyOf(secretKey: Uint8Array): `0x${string}` {
 }
 
 /**
+ * The mnemonic with its words single-spaced, after checking it is a valid BIP-39 English phrase
+ * (word list and checksum). Pure. Errors: `ERR_INVALID_INPUT`, without echoing the phrase.
+ */
+export function normalizeMnemonic(mnemonic: string): string {
+  const phrase = mnemonic.trim().split(/\s+/).join(' ');
+  if (!Mnemonic.isValidMnemonic(phrase)) {
+    throw new DvtError('ERR_INVALID_INPUT', 'The mnemonic is not a valid BIP-39 English phrase.', {
+      hint: 'Check the word count, the spelling and the word order.',
+    });
+  }
+  return phrase;
+}
+
+/**
  * Imports a BIP-39 mnemonic once: keeps only an EIP-2335 scrypt keystore of its seed, written
  * with mode 0600. The file never contains the phrase or the seed in plain text.
  *
@@ -71,13 +85,7 @@ export async function importMnemonic({
   file,
   scryptN = DEFAULT_SCRYPT_N,
 }: ImportMnemonicParameters): Promise<ImportMnemonicReturnType> {
-  const phrase = mnemonic.trim().split(/\s+/).join(' ');
-  if (!Mnemonic.isValidMnemonic(phrase)) {
-    throw new DvtError('ERR_INVALID_INPUT', 'The mnemonic is not a valid BIP-39 English phrase.', {
-      hint: 'Check the word count, the spelling and the word order.',
-    });
-  }
-  const seed = bip39Seed(phrase, passphrase);
+  const seed = bip39Seed(normalizeMnemonic(mnemonic), passphrase);
   const key0 = deriveFromSeed(seed, 0);
   const pubkey0 = pubkeyOf(key0);
   key0.fill(0);
@@ -115,6 +123,52 @@ export async function importMnemonic({
   return { file, pubkey0 };
 }
 
+export interface DecryptKeystoreParameters {
+  /** A parsed EIP-2335 keystore. */
+  keystore: IKeystore;
+  /** Its password; NFKD-normalised and stripped of control codes as EIP-2335 says. */
+  password: string;
+  /** Where it came from, for error messages. */
+  file: string;
+}
+
+/**
+ * Decrypts an EIP-2335 version 4 keystore (scrypt or PBKDF2, AES-128-CTR, SHA-256 checksum) and
+ * returns its secret; the caller zeroes it after use. This is the step {@link
+ * openMnemonicKeyStore} opens the key store with.
+ *
+ * Idempotent (pure). Errors: `ERR_KEYSTORE` when it is not a version 4 keystore, when the
+ * password is wrong (the checksum does not match) or when its fields cannot be decoded; the
+ * messages name the file, never the password.
+ */
+export async function decryptKeystore({
+  keystore,
+  password,
+  file,
+}: DecryptKeystoreParameters): Promise<Uint8Array> {
+  if (keystore.version !== 4 || keystore.crypto?.cipher?.message === undefined) {
+    throw new DvtError('ERR_KEYSTORE', `Key store ${file} is not an EIP-2335 version 4 keystore.`, {
+      details: { file },
+    });
+  }
+  try {
+    // One KDF run: decrypt checks the checksum itself (scrypt at n = 2^18 costs seconds).
+    return await decrypt(keystore, password);
+  } catch (cause) {
+    if (cause instanceof Error && cause.message === 'Invalid password') {
+      throw new DvtError('ERR_KEYSTORE', `Cannot decrypt key store ${file}: wrong password.`, {
+        details: { file },
+        hint: 'Check the password given by prompt, password file or environment variable.',
+      });
+    }
+    // The library's error is not kept: it may quote the file's fields.
+    throw new DvtError('ERR_KEYSTORE', `Cannot decrypt key store ${file}: it is malformed.`, {
+      details: { file },
+      hint: 'Restore the file from backup or import the mnemonic again.',
+    });
+  }
+}
+
 export interface OpenMnemonicKeyStoreParameters {
   /** Key-store file written by {@link importMnemonic}. */
   file: string;
@@ -143,18 +197,7 @@ export async function openMnemonicKeyStore({
       hint: 'Check the path, or import the mnemonic first.',
     });
   }
-  if (keystore.version !== 4 || keystore.crypto?.cipher?.message === undefined) {
-    throw new DvtError('ERR_KEYSTORE', `Key store ${file} is not an EIP-2335 version 4 keystore.`, {
-      details: { file },
-    });
-  }
-  if (!(await verifyPassword(keystore, password))) {
-    throw new DvtError('ERR_KEYSTORE', `Cannot decrypt key store ${file}: wrong password.`, {
-      details: { file },
-      hint: 'Check the password given by prompt, password file or environment variable.',
-    });
-  }
-  const seed = await decrypt(keystore, password);
+  const seed = await decryptKeystore({ keystore, password, file });
   const key0 = deriveFromSeed(seed, 0);
   const pubkey0 = pubkeyOf(key0);
   key0.fill(0);

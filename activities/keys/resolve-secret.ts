@@ -12,8 +12,10 @@ export interface ResolveSecretParameters {
 }
 
 /**
- * Resolves a secret from exactly one of a value or a file. A file's single trailing newline is
- * dropped, as editors and `echo` add one.
+ * Resolves a secret from exactly one of a value or a file. Leading and trailing whitespace is never
+ * part of the secret, whichever the source: editors and `echo` end a file with a newline, and a
+ * Kubernetes secret mounted as a variable keeps it. `dvt-router keys import` applies the same rule,
+ * so a password works the same from a prompt, a file or the environment.
  *
  * Idempotent (reads only). Errors: `ERR_CONFIG` when both or neither source is given, when the
  * file cannot be read, or when the secret is empty. Messages name the source, never the secret.
@@ -31,7 +33,7 @@ export async function resolveSecret({
   let secret: string;
   if (file !== undefined) {
     try {
-      secret = (await readFile(file, 'utf8')).replace(/\r?\n$/, '');
+      secret = (await readFile(file, 'utf8')).trim();
     } catch (cause) {
       throw new DvtError('ERR_CONFIG', `Cannot read ${name}_FILE at ${file}.`, {
         details: { secret: name, file },
@@ -40,7 +42,7 @@ export async function resolveSecret({
       });
     }
   } else if (value !== undefined) {
-    secret = value;
+    secret = value.trim();
   } else {
     throw new DvtError('ERR_CONFIG', `${name} is not set.`, {
       details: { secret: name },

@@ -10,6 +10,7 @@
  */
 import { formatEther } from 'ethers';
 import { DvtError } from '../../domain/errors.js';
+import { earliestDeadline } from '../../domain/tx/fee-policy.js';
 import { clusterIdOf, normalizeOperatorIds } from '../../domain/ssv/cluster.js';
 import { getIndexedCluster, type ClusterIndexState } from '../../domain/ssv/cluster-index.js';
 import { registrationDeposit, type FeeParameters } from '../../domain/ssv/runway.js';
@@ -124,6 +125,12 @@ export function makeExecuteBatch(
       if (typeof item.pubkey !== 'string' || !PUBKEY.test(item.pubkey)) {
         bad(`Item ${item.itemKey} has no lower-case 48-byte pubkey.`);
       }
+      if (
+        item.deadlineMs !== undefined &&
+        !(Number.isSafeInteger(item.deadlineMs) && item.deadlineMs >= 0)
+      ) {
+        bad(`Item ${item.itemKey} has a deadline that is not epoch milliseconds.`);
+      }
     }
     if (kind.startsWith('pool.')) {
       if (key.toLowerCase() !== settings.pool.toLowerCase()) {
@@ -212,7 +219,12 @@ export function makeExecuteBatch(
     if (payable.length === 0) return;
     const signed = await depositData(payable, amount, results);
     if (signed.length === 0) return;
-    const batch = { items: signed.map((s) => s.data), idempotencyKey: params.batchId };
+    const deadlineMs = earliestDeadline(signed.map((s) => s.item));
+    const batch = {
+      items: signed.map((s) => s.data),
+      idempotencyKey: params.batchId,
+      ...(deadlineMs === undefined ? {} : { deadlineMs }),
+    };
     const request = stake
       ? await pool.buildStakeRequest(batch)
       : await pool.buildDepositRequest(batch);
@@ -400,12 +412,14 @@ export function makeExecuteBatch(
             operators,
             ownerNonce,
           });
+          const deadlineMs = earliestDeadline(open);
           const common = {
             index,
             operatorIds,
             ownerNonce,
             valueWei: await registrationValue(index, operatorIds, open.length),
             idempotencyKey,
+            ...(deadlineMs === undefined ? {} : { deadlineMs }),
           };
           const first = payloads[0];
           if (payloads.length === 1 && first) {
@@ -431,13 +445,16 @@ export function makeExecuteBatch(
       params,
       results,
       async (pubkey) => !(await ssv.isRegistered(pubkey)),
-      (index, open, idempotencyKey) =>
-        ssv.bulkRemoveValidator({
+      (index, open, idempotencyKey) => {
+        const deadlineMs = earliestDeadline(open);
+        return ssv.bulkRemoveValidator({
           index,
           operatorIds,
           publicKeys: open.map((item) => item.pubkey),
           idempotencyKey,
-        }),
+          ...(deadlineMs === undefined ? {} : { deadlineMs }),
+        });
+      },
     );
   }
 

@@ -47,6 +47,11 @@ export interface BatchItem {
   pubkey: string;
   /** Ascending operator ids of the cluster; required for `ssv.*` kinds. */
   operatorIds?: number[];
+  /**
+   * Time-critical items only: after this instant (epoch ms) the item's transaction goes out even
+   * when gas is above the fee cap. A batch takes the earliest deadline of its items.
+   */
+  deadlineMs?: number;
 }
 
 /** A failure as data (for per-item results, which cannot throw). */

@@ -708,6 +708,7 @@ export function createMonitorActivities(deps: MonitorActivitiesDeps) {
         amountWei: input.amount,
         targetBalanceWei: input.skipIfBalanceAtLeast,
         idempotencyKey: input.idempotencyKey,
+        ...deadlineOf(input),
       });
       return send(prepared, `top up ${entry.clusterId}`);
     },
@@ -723,6 +724,7 @@ export function createMonitorActivities(deps: MonitorActivitiesDeps) {
         operatorIds,
         valueWei: input.amount,
         idempotencyKey: input.idempotencyKey,
+        ...deadlineOf(input),
       });
       return send(prepared, `reactivate ${entry.clusterId}`);
     },
@@ -738,6 +740,7 @@ export function createMonitorActivities(deps: MonitorActivitiesDeps) {
         operatorIds,
         valueWei: input.amount,
         idempotencyKey: input.idempotencyKey,
+        ...deadlineOf(input),
       });
       return send(prepared, `migrate ${entry.clusterId}`);
     },
@@ -1015,4 +1018,9 @@ function messageOf(error: unknown): string {
 function codeOf(error: unknown): string {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' ? code : 'no response';
+}
+
+/** The optional deadline of a cluster write, in the shape the SSV call builders take. */
+function deadlineOf(input: { deadlineMs?: number }): { deadlineMs?: number } {
+  return input.deadlineMs === undefined ? {} : { deadlineMs: input.deadlineMs };
 }

@@ -247,6 +247,8 @@ export interface ClusterState {
 export interface ClusterWriteInput extends ClusterRef {
   /** `<workflowId>/<action>/<blockNumber of the state read>`: one transaction per key, ever. */
   idempotencyKey: string;
+  /** Time-critical writes: after this instant (epoch ms) the transaction goes out above the fee cap. */
+  deadlineMs?: number;
 }
 
 /** Input of {@link MonitorActivities.topUpCluster}. */

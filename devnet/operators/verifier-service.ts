@@ -2,8 +2,9 @@
  * The devnet's SSV-node simulator (specs/ssv-api-and-shares.md §4, §9): follows `ValidatorAdded`
  * and `ValidatorRemoved` on the devnet SSVNetwork in (block, logIndex) order, keeps the per-owner
  * nonce counter the SSV nodes keep (incremented for every `ValidatorAdded`, even a malformed
- * one), and checks each registration against that nonce with every operator's private key. Its
- * report is what the SSV API simulator serves as `is_valid` / `is_shares_valid`.
+ * one), and checks each registration against that nonce with every operator's private key,
+ * threshold signing over every minimal subset of operators included. Its report is what the SSV
+ * API simulator serves as `is_valid` / `is_shares_valid`, and in full on `GET /admin/verifier`.
  */
 import { getAddress, hexlify, type Interface } from 'ethers';
 
@@ -43,8 +44,11 @@ export interface StartVerifierParameters {
   fromBlock?: number;
   /** Blocks to stay behind the head, as a beacon node follows the execution chain (a reorg shallower than this is never seen); default 0. */
   followBlocks?: number;
-  /** T-subsets to threshold-sign per registration (see verifyRegistration). Default 3. */
-  thresholdSigningSubsets?: number;
+  /**
+   * T-subsets to threshold-sign per registration: `'all'` (default) proves every minimal subset,
+   * a number combines a sample of that many (see verifyRegistration).
+   */
+  thresholdSigningSubsets?: 'all' | number;
   artifacts?: Artifacts;
 }
 
@@ -73,7 +77,7 @@ export function startVerifier({
   pollMs = 500,
   fromBlock = 0,
   followBlocks = 0,
-  thresholdSigningSubsets = 3,
+  thresholdSigningSubsets = 'all',
   artifacts,
 }: StartVerifierParameters): VerifierService {
   const provider = devnetProvider(rpcUrl, chainId);

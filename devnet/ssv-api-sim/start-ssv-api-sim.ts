@@ -3,7 +3,8 @@
  * under `/api/v4/{network}`, backed by the devnet chain (operators, nonces, cluster structs,
  * validators) and by the verifier's report (validity). Admin controls under `/admin/` (and on
  * the returned `admin` object) make operators go bad, hide them, serve a stale snapshot of
- * cluster and nonce data, and inject 5xx, malformed JSON or wrong field types.
+ * cluster and nonce data, and inject 5xx, malformed JSON or wrong field types;
+ * `GET /admin/verifier` serves the verifier's report (public fields only, never a share).
  */
 import fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import { getAddress, isAddress } from 'ethers';
@@ -13,7 +14,7 @@ import { clusterIdOf } from '../../domain/ssv/cluster.js';
 import { devnetProvider } from '../chain.js';
 import type { Artifacts } from '../contracts/compile.js';
 import { ssvNetworkInterface } from '../operators/ssv-network-logs.js';
-import type { VerifierService } from '../operators/verifier-service.js';
+import type { VerificationRecord, VerifierService } from '../operators/verifier-service.js';
 import {
   makeSsvChainIndex,
   type IndexedCluster,
@@ -127,7 +128,8 @@ const listQuery = z.object({
 const performanceBody = z
   .object({ '24h': z.number().min(0).max(100), '30d': z.number().min(0).max(100) })
   .partial();
-const operatorAdminBody = z.object({
+/** The body `POST /admin/operators/:id` accepts (null: back to the default). */
+export const operatorAdminBodySchema = z.object({
   status: z.enum(OPERATOR_STATUSES).nullable().optional(),
   performance: performanceBody.nullable().optional(),
   hidden: z.boolean().optional(),
@@ -138,6 +140,55 @@ const faultsBody = z.object({
   status: z.number().int().min(500).max(599).optional(),
 });
 const lagBody = z.object({ frozen: z.boolean() });
+
+/** One checked registration as `GET /admin/verifier` serves it. */
+export interface VerifierReportEntry {
+  publicKey: string;
+  owner: string;
+  nonce: number;
+  operatorIds: number[];
+  valid: boolean;
+  reasons: string[];
+  block: number;
+  logIndex: number;
+  transactionHash: string;
+  removed: { block: number; logIndex: number } | null;
+}
+
+/** The body of `GET /admin/verifier`: every checked registration in chain order, and counts. */
+export interface VerifierReportBody {
+  total: number;
+  valid: number;
+  invalid: number;
+  registrations: VerifierReportEntry[];
+}
+
+/**
+ * The verifier's records as `GET /admin/verifier` serves them. Fields are copied by name, so
+ * nothing the records may carry beyond the public event data and the verdict (the verifier holds
+ * operator keys and decrypted shares) can reach the response.
+ */
+export function verifierReport(records: readonly VerificationRecord[]): VerifierReportBody {
+  const registrations = records.map((r) => ({
+    publicKey: r.publicKey,
+    owner: r.owner,
+    nonce: r.nonce,
+    operatorIds: [...r.operatorIds],
+    valid: r.valid,
+    reasons: [...r.reasons],
+    block: r.block,
+    logIndex: r.logIndex,
+    transactionHash: r.transactionHash,
+    removed: r.removed && { block: r.removed.block, logIndex: r.removed.logIndex },
+  }));
+  const valid = registrations.filter((r) => r.valid).length;
+  return {
+    total: registrations.length,
+    valid,
+    invalid: registrations.length - valid,
+    registrations,
+  };
+}
 
 function defaultPerformance(id: number): OperatorPerformance {
   return { '24h': 100 - ((id * 7) % 10) * 0.5, '30d': 100 - ((id * 3) % 10) * 0.4 };
@@ -420,7 +471,7 @@ export async function startSsvApiSim({
   await app.register(
     (routes) => {
       routes.post<{ Params: { id: string } }>('/operators/:id', async (request, reply) => {
-        const body = operatorAdminBody.safeParse(request.body);
+        const body = operatorAdminBodySchema.safeParse(request.body);
         const id = Number(request.params.id);
         if (!body.success) return badRequest(reply, z.prettifyError(body.error));
         if (!index.operators().some((o) => o.id === id)) {
@@ -463,6 +514,7 @@ export async function startSsvApiSim({
         admin.reset();
         return Promise.resolve({ ok: true });
       });
+      routes.get('/verifier', () => Promise.resolve(verifierReport(verifier.report())));
       return Promise.resolve();
     },
     { prefix: '/admin' },

@@ -13,6 +13,9 @@
  *    lifetime pubkey limit, the batch size and the gas limit;
  * 5. report the SIP-7 solo-validator window and the trusted-validator backup (both informational).
  *
+ * The split of a validator's 32 ETH into the pre-deposit and the stake is a parameter (1 + 31 ETH by
+ * default, StaFi's super node); the amounts below name the defaults.
+ *
  * Pure: every chain read is an input.
  */
 import { DvtError } from '../errors.js';
@@ -20,11 +23,11 @@ import { ETHER, assertNonNegativeAmount, assertNonNegativeInteger, formatEth } f
 import { nextKeyIndices } from './key-indices.js';
 import type { PubkeyStatus } from './pubkey-status.js';
 
-/** ETH a new validator takes from the pool in all: 1 ETH deposit + 31 ETH stake. */
+/** ETH a new validator takes from the pool in all: deposit + stake (1 + 31 ETH by default). */
 export const VALIDATOR_AMOUNT = 32n * ETHER;
-/** The super-node deposit step. */
+/** The default super-node deposit step (StaFi's super node pulls exactly this). */
 export const DEPOSIT_AMOUNT = ETHER;
-/** The super-node stake step. */
+/** The default super-node stake step (StaFi's super node pulls exactly this). */
 export const STAKE_AMOUNT = 31n * ETHER;
 /** SIP-7's solo validator brings 12 ETH (the light-node deposit); the pool adds the rest. */
 export const DEFAULT_SOLO_NODE_DEPOSIT = 12n * ETHER;
@@ -75,6 +78,16 @@ export interface PlanRouterRoundParameters {
   ssvPath: SsvPathStatus;
   /** Light-node deposit of SIP-7's solo validator; default 12 ETH. */
   soloNodeDeposit?: bigint;
+  /**
+   * A new validator's pre-deposit in wei (`router.depositAmountGwei`); default
+   * {@link DEPOSIT_AMOUNT}. With `stakeAmount` it must make {@link VALIDATOR_AMOUNT}.
+   */
+  depositAmount?: bigint;
+  /**
+   * Its stake after the credentials vote in wei (`router.stakeAmountGwei`); default
+   * {@link STAKE_AMOUNT}.
+   */
+  stakeAmount?: bigint;
 }
 
 /** Bounds on the number of new validators; the smallest one wins. */
@@ -90,7 +103,7 @@ export interface RouterPlan {
   poolBalance: bigint;
   reserve: bigint;
   usable: bigint;
-  /** Matched keys to stake now (31 ETH each), ascending. */
+  /** Matched keys to stake now (the stake amount each, 31 ETH by default), ascending. */
   stake: { keyIndices: number[]; amount: bigint };
   /** ETH kept for in-flight keys after this round's stakes. */
   reserved: {
@@ -99,7 +112,7 @@ export interface RouterPlan {
     awaitingVote: number;
     awaitingStake: number;
   };
-  /** New validators to deposit now (1 ETH each; their 31 ETH is counted as committed). */
+  /** New validators to deposit now (the deposit amount each; their stakes count as committed). */
   deposit: {
     keyIndices: number[];
     amount: bigint;
@@ -147,6 +160,17 @@ export function planRouterRound(params: PlanRouterRoundParameters): RouterPlan {
       },
     );
   }
+  const depositEach = params.depositAmount ?? DEPOSIT_AMOUNT;
+  const stakeEach = params.stakeAmount ?? STAKE_AMOUNT;
+  if (depositEach <= 0n || stakeEach <= 0n || depositEach + stakeEach !== VALIDATOR_AMOUNT) {
+    throw new DvtError(
+      'ERR_INVALID_INPUT',
+      `depositAmount ${formatEth(depositEach)} + stakeAmount ${formatEth(stakeEach)} must be two positive amounts making 32 ETH, a validator's effective balance.`,
+      {
+        details: { depositAmount: depositEach.toString(), stakeAmount: stakeEach.toString() },
+      },
+    );
+  }
   assertDistinctKeys(keys);
 
   const reasons: string[] = [];
@@ -174,12 +198,12 @@ export function planRouterRound(params: PlanRouterRoundParameters): RouterPlan {
   const matched = sorted.filter((key) => key.status === 'match');
   const ready = matched.filter((key) => key.status === 'match' && key.onboarded);
   const notOnboarded = matched.filter((key) => key.status === 'match' && !key.onboarded);
-  const byEth = Number(usable / STAKE_AMOUNT);
+  const byEth = Number(usable / stakeEach);
   const staked = ready.slice(0, Math.min(byEth, txBound));
-  const stakeAmount = BigInt(staked.length) * STAKE_AMOUNT;
+  const stakeAmount = BigInt(staked.length) * stakeEach;
   if (staked.length > 0) {
     reasons.push(
-      `Stake ${count(staked.length, 'matched key', 'matched keys')} at 31 ETH each (${formatEth(stakeAmount)}): key ${list(staked)}.`,
+      `Stake ${count(staked.length, 'matched key', 'matched keys')} at ${formatEth(stakeEach)} each (${formatEth(stakeAmount)}): key ${list(staked)}.`,
     );
   } else if (ready.length === 0) {
     reasons.push('No key is matched and onboarded on SSV: nothing to stake.');
@@ -188,7 +212,7 @@ export function planRouterRound(params: PlanRouterRoundParameters): RouterPlan {
   if (waiting > 0) {
     reasons.push(
       byEth < txBound
-        ? `${count(waiting, 'matched key waits', 'matched keys wait')} for 31 ETH each: only ${formatEth(usable - stakeAmount)} usable left.`
+        ? `${count(waiting, 'matched key waits', 'matched keys wait')} for ${formatEth(stakeEach)} each: only ${formatEth(usable - stakeAmount)} usable left.`
         : `${count(waiting, 'matched key waits', 'matched keys wait')} for the next round: a stake transaction takes at most ${txBound} keys (batch size ${params.maxBatchSize}, gas limit ${params.gasLimit}).`,
     );
   }
@@ -203,11 +227,11 @@ export function planRouterRound(params: PlanRouterRoundParameters): RouterPlan {
   const awaitingVote = sorted.filter((key) => key.status === 'initial').length;
   const awaitingStake = matched.length - staked.length;
   const reservedAmount =
-    BigInt(planned) * VALIDATOR_AMOUNT + BigInt(awaitingVote + awaitingStake) * STAKE_AMOUNT;
+    BigInt(planned) * VALIDATOR_AMOUNT + BigInt(awaitingVote + awaitingStake) * stakeEach;
   const afterStake = usable - stakeAmount;
   if (reservedAmount > 0n) {
     reasons.push(
-      `Reserved ${formatEth(reservedAmount)} for keys in flight: ${planned} planned deposits × 32 ETH, ${awaitingVote} awaiting the credentials vote × 31 ETH, ${awaitingStake} matched not staked × 31 ETH.`,
+      `Reserved ${formatEth(reservedAmount)} for keys in flight: ${planned} planned deposits × 32 ETH, ${awaitingVote} awaiting the credentials vote × ${formatEth(stakeEach)}, ${awaitingStake} matched not staked × ${formatEth(stakeEach)}.`,
     );
   }
   const available = afterStake > reservedAmount ? afterStake - reservedAmount : 0n;
@@ -249,6 +273,8 @@ export function planRouterRound(params: PlanRouterRoundParameters): RouterPlan {
         pubkeyCount,
         planned,
         params,
+        depositEach,
+        stakeEach,
       }),
     );
   }
@@ -304,7 +330,7 @@ export function planRouterRound(params: PlanRouterRoundParameters): RouterPlan {
     reserved: { amount: reservedAmount, plannedDeposits: planned, awaitingVote, awaitingStake },
     deposit: {
       keyIndices: allocation.indices,
-      amount: BigInt(depositCount) * DEPOSIT_AMOUNT,
+      amount: BigInt(depositCount) * depositEach,
       bounds,
       limitedBy,
       filledGaps,
@@ -322,13 +348,15 @@ interface DepositContext {
   pubkeyCount: number;
   planned: number;
   params: PlanRouterRoundParameters;
+  depositEach: bigint;
+  stakeEach: bigint;
 }
 
 function depositReason(
   chosen: number,
   bounds: DepositBounds,
   limitedBy: readonly (keyof DepositBounds)[],
-  { available, pubkeyLimit, pubkeyCount, planned, params }: DepositContext,
+  { available, pubkeyLimit, pubkeyCount, planned, params, depositEach, stakeEach }: DepositContext,
 ): string {
   const why: Record<keyof DepositBounds, string> = {
     byBalance: `${formatEth(available)} available allows ${bounds.byBalance} at 32 ETH each`,
@@ -338,7 +366,7 @@ function depositReason(
   };
   const because = limitedBy.map((key) => why[key]).join('; ');
   return chosen > 0
-    ? `Deposit ${count(chosen, 'new validator', 'new validators')} (1 ETH each now, 31 ETH committed for the stake): ${because}.`
+    ? `Deposit ${count(chosen, 'new validator', 'new validators')} (${formatEth(depositEach)} each now, ${formatEth(stakeEach)} committed for the stake): ${because}.`
     : `No new SSV validators: ${because}.`;
 }
 

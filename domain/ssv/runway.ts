@@ -12,6 +12,7 @@ import { DvtError } from '../errors.js';
 import { assertNonNegativeAmount, assertNonNegativeInteger } from '../amounts.js';
 import type { Cluster, ClusterVersion } from './cluster.js';
 import {
+  SECONDS_PER_BLOCK,
   VUNITS_PER_VALIDATOR,
   blocksToDays,
   daysToBlocks,
@@ -243,6 +244,21 @@ export function clusterRunway({
     runwayBlocks,
     runwayDays: blocksToDays(runwayBlocks),
   };
+}
+
+/**
+ * The instant after which a top-up goes out even above the gas fee cap: when half of the runway
+ * left at `nowMs` is gone. While the cluster is far from its liquidation threshold, waiting for
+ * cheaper gas costs nothing; past the halfway point the risk of a liquidation (a third party takes
+ * the collateral and the validators stop) outweighs any gas price. Null when nothing burns.
+ */
+export function topUpDeadlineMs(runwayBlocks: bigint | null, nowMs: number): number | null {
+  if (runwayBlocks === null) return null;
+  assertNonNegativeAmount(runwayBlocks, 'runwayBlocks');
+  const halfMs = (runwayBlocks * BigInt(SECONDS_PER_BLOCK) * 1_000n) / 2n;
+  const capped =
+    halfMs > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(halfMs);
+  return Math.min(Number.MAX_SAFE_INTEGER, nowMs + capped);
 }
 
 /** Parameters of {@link topUpForRunway}. */

@@ -110,3 +110,19 @@ export function bumpFees(previous: Fees, current: Fees, policy: GasPolicy): Fees
   const maxFee = max(bump(previous.maxFeePerGas), current.maxFeePerGas);
   return { maxPriorityFeePerGas: tip, maxFeePerGas: maxFee < tip ? tip : maxFee };
 }
+
+/**
+ * The deadline of a batch: the earliest of its items' deadlines, or none when no item has one.
+ * One time-critical item makes the whole transaction time-critical (it cannot go out without it).
+ */
+export function earliestDeadline(
+  items: readonly { deadlineMs?: number | undefined }[],
+): number | undefined {
+  let earliest: number | undefined;
+  for (const { deadlineMs } of items) {
+    if (deadlineMs !== undefined && (earliest === undefined || deadlineMs < earliest)) {
+      earliest = deadlineMs;
+    }
+  }
+  return earliest;
+}

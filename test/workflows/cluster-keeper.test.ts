@@ -191,10 +191,15 @@ describe('clusterKeeper', () => {
       load: { validatorCount: 1 },
       targetRunwayDays: 30,
     }).amount;
+    const startedAt = await env.currentTimeMs();
     const status = await runKeeper(world, 3 * DAY_MS + HOUR_MS);
 
     expect(world.calls.reads).toBeGreaterThanOrEqual(4);
     expect(world.calls.topUp).toHaveLength(1);
+    // Time-critical once half of the 5 days of runway it found is gone.
+    const deadline = world.calls.topUp[0]?.deadlineMs ?? 0;
+    expect(deadline - startedAt).toBeGreaterThanOrEqual(2.5 * DAY_MS);
+    expect(deadline - startedAt).toBeLessThan(2.5 * DAY_MS + HOUR_MS);
     expect(world.calls.topUp[0]?.amount).toBe(expected.toString());
     expect(world.calls.topUp[0]?.operatorIds).toEqual([1, 2, 3, 4]);
     expect(world.calls.topUp[0]?.idempotencyKey).toMatch(/\/topup\/\d+$/);
@@ -223,9 +228,14 @@ describe('clusterKeeper', () => {
       validatorCount: 2,
       liquidated: true,
     });
+    const startedAt = await env.currentTimeMs();
     const status = await runKeeper(world, 2 * DAY_MS + HOUR_MS);
 
     expect(world.calls.reactivate).toHaveLength(1);
+    // Its validators are stopped: the reactivation may go above the gas fee cap at once.
+    const deadline = world.calls.reactivate[0]?.deadlineMs ?? -1;
+    expect(deadline).toBeGreaterThanOrEqual(startedAt);
+    expect(deadline - startedAt).toBeLessThan(HOUR_MS);
     expect(world.calls.reactivate[0]?.amount).toBe(
       topUpForRunway({
         balance: 0n,
@@ -257,6 +267,8 @@ describe('clusterKeeper', () => {
         targetRunwayDays: 30,
       }).amount.toString(),
     );
+    // Not liquidated: the migration waits for gas under the cap like any other write.
+    expect(world.calls.migrate[0]?.deadlineMs).toBeUndefined();
     expect(status.asset).toBe('eth');
     expect(world.calls.topUp).toEqual([]);
   });

@@ -216,6 +216,49 @@ describe('poolMonitor', () => {
     expect(world.starts).toEqual(idsOf([0, 1, 3, 4]));
   });
 
+  it('plans with the configured deposit and stake amounts (2 + 30 ETH reserve 30 per deposited key)', async () => {
+    const deposited = (world: ReturnType<typeof makePoolWorld>): void => {
+      for (const keyIndex of [0, 1]) {
+        world.chain.set(keyIndex, {
+          keyIndex,
+          pubkey: `0xa${keyIndex}`,
+          status: 'initial',
+          onboarded: false,
+        });
+        world.lifecycles.set(keyIndex, {
+          keyIndex,
+          workflowId: workflowIds.validator(POOL, keyIndex),
+          state: 'running',
+        });
+      }
+    };
+    // 93 usable: two keys await their stakes. At 1 + 31 ETH they hold 62 and 31 is left (no new
+    // validator); at 2 + 30 ETH they hold 60 and 33 is left (one).
+    const standard = makePoolWorld({ balanceEth: 113n, reserveEth: 20n });
+    deposited(standard);
+    expect((await withWorker(env, bundle, standard.activities, runMonitor)).newIndices).toEqual([]);
+
+    const custom = makePoolWorld({ balanceEth: 113n, reserveEth: 20n });
+    deposited(custom);
+    const summary = await withWorker(env, bundle, custom.activities, (taskQueue) =>
+      env.client.workflow.execute(poolMonitor, {
+        args: [
+          {
+            ...input,
+            settings: {
+              ...settings,
+              depositAmount: (2n * ETHER).toString(),
+              stakeAmount: (30n * ETHER).toString(),
+            },
+          },
+        ],
+        taskQueue,
+        workflowId: `${workflowIds.poolMonitor(POOL)}-${randomUUID()}`,
+      }),
+    );
+    expect(summary.newIndices).toEqual([2]);
+  });
+
   it('never hands out an index of a closed lifecycle that never deposited', async () => {
     const world = makePoolWorld({ balanceEth: 84n, reserveEth: 20n });
     world.lifecycles.set(0, {

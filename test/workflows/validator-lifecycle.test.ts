@@ -125,6 +125,8 @@ describe('validatorLifecycle', () => {
         'pool.stake',
       ]);
       expect(world.registered.get(pubkey)).toBe(world.cluster([1, 2, 3, 4]));
+      // No stake deadline configured: nothing is time-critical.
+      expect(world.batches.flatMap((b) => b.items).some((i) => 'deadlineMs' in i)).toBe(false);
 
       const description = await handle.describe();
       const sa = description.typedSearchAttributes;
@@ -169,6 +171,24 @@ describe('validatorLifecycle', () => {
         'ssv.remove',
       ]);
       expect(world.registered.has(pubkey)).toBe(false);
+    });
+  });
+});
+
+describe('validatorLifecycle gas deadline', () => {
+  it('sends its stake as time-critical: the deadline runs from the stake step, no other write has one', async () => {
+    const { world, worker, start } = await harness();
+    await world.run(worker, async () => {
+      const { handle } = await start({ stakeFeeDeadlineMs: 6 * HOUR });
+      await advanceUntil(env, handle, (s) => s.stage === 'active');
+      const stake = world.batches.find((b) => b.kind === 'pool.stake');
+      const deadline = stake?.items[0]?.deadlineMs;
+      // The stake step began at most one batch window (5 s) before the batch executed.
+      expect(deadline).toBeGreaterThan((stake?.atMs ?? 0) + 6 * HOUR - MINUTE);
+      expect(deadline).toBeLessThanOrEqual((stake?.atMs ?? 0) + 6 * HOUR);
+      const others = world.batches.filter((b) => b.kind !== 'pool.stake');
+      expect(others.map((b) => b.kind)).toEqual(['pool.deposit', 'ssv.register']);
+      expect(others.flatMap((b) => b.items).some((i) => 'deadlineMs' in i)).toBe(false);
     });
   });
 });

@@ -1,8 +1,9 @@
 // The devnet SSVNetwork against specs/ssv-network-v2.md with real transactions on a Hardhat node:
-// cluster hashing, registration checks in the spec's order, bulk events, stale structs, fee
-// accrual per block, liquidation and reactivation, withdraw limits, caps, private operators,
-// legacy SSV clusters with migrateClusterToETH, effective-balance updates and exits. Every struct comes from the latest
-// event, as the router takes it.
+// cluster hashing, registration checks in the spec's order, bulk events, stale structs (single
+// and bulk registration, removal), fee accrual per block, liquidation and reactivation, withdraw
+// limits, caps, private operators, legacy SSV clusters with migrateClusterToETH,
+// effective-balance updates and exits. Every struct comes from the latest event, as the router
+// takes it.
 import {
   AbiCoder,
   ContractFactory,
@@ -490,6 +491,68 @@ describe('SSV devnet: registration, removal and cluster hashing', () => {
     );
     await expectRevert(network, 'deposit', [owner.address, ids, before], 'IncorrectClusterState');
     await send(network, 'removeValidator', [key, ids, after]);
+  });
+
+  it('rejects a bulk registration with a stale cluster struct, registering none of its keys', async () => {
+    const owner = freshOwner();
+    const network = fx.networkAs(owner);
+    const first = await register(network, ids, [randomPubkey()], NEW_SSV_CLUSTER, ETH / 100n);
+    const second = await register(network, ids, [randomPubkey()], first, ETH / 100n);
+    const keys = [randomPubkey(), randomPubkey(), randomPubkey()];
+    const bulk = (cluster: SsvCluster): unknown[] => [
+      keys,
+      ids,
+      keys.map(() => randomShares()),
+      cluster,
+    ];
+
+    // The struct before the last registration, the new-cluster struct of an existing cluster,
+    // and the latest struct once a third party's deposit has moved the balance.
+    await expectRevert(
+      network,
+      'bulkRegisterValidator',
+      bulk(first),
+      'IncorrectClusterState',
+      [],
+      ETH / 100n,
+    );
+    await expectRevert(
+      network,
+      'bulkRegisterValidator',
+      bulk(NEW_SSV_CLUSTER),
+      'IncorrectClusterState',
+      [],
+      ETH / 100n,
+    );
+    const deposited = await send(
+      fx.networkAs(thirdParty),
+      'deposit',
+      [owner.address, ids, second],
+      ETH / 1000n,
+    );
+    await expectRevert(
+      network,
+      'bulkRegisterValidator',
+      bulk(second),
+      'IncorrectClusterState',
+      [],
+      ETH / 100n,
+    );
+    // Sent anyway, the stale bulk call fails as a whole (IncorrectClusterState, 0x12e04c87):
+    // none of its keys is registered.
+    await expect(
+      network
+        .getFunction('bulkRegisterValidator')
+        .send(...bulk(second), { value: ETH / 100n, gasLimit: 3_000_000n }),
+    ).rejects.toThrow(/0x12e04c87/);
+    for (const key of keys) {
+      expect(await read(fx.views, 'getValidator', [owner.address, key])).toBe(false);
+    }
+
+    const latest = clusterOf(network, deposited);
+    const accepted = await send(network, 'bulkRegisterValidator', bulk(latest), ETH / 100n);
+    expect(eventsOf(network, accepted).map((e) => e.args[2])).toEqual(keys);
+    expect(clusterOf(network, accepted).validatorCount).toBe(5n);
   });
 
   it('refuses new registrations with a removed operator while its clusters keep working', async () => {

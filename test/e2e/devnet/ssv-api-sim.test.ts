@@ -1,16 +1,18 @@
 // The simulated SSV REST API v4 against a real devnet chain (specs/ssv-api-and-shares.md §2, §3,
 // §10): operator pagination and ordering, the spec's field list and types, 404s, operators going
 // bad through the admin controls, owner nonces and cluster structs that match the chain, validity
-// from the verifier, indexer lag and injected faults.
+// from the verifier and its report on /admin/verifier, indexer lag and injected faults.
 import { randomBytes } from 'node:crypto';
 
 import { hexlify } from 'ethers';
 import { z } from 'zod';
 
+import { parseSharesData } from '../../../activities/keys/shares-data.js';
 import { clusterKeyHash } from '../../../domain/ssv/cluster-hash.js';
 import { operatorPrivateKeys } from '../../../devnet/operators/register-operator-set.js';
 import { startVerifier, type VerifierService } from '../../../devnet/operators/verifier-service.js';
 import { startSsvApiSim, type SsvApiSim } from '../../../devnet/ssv-api-sim/start-ssv-api-sim.js';
+import { decryptShare } from '../../fixtures/ssv-operators.js';
 import { shareOperators, startSsvDevnet, type SsvDevnet } from './verifier-helpers.js';
 
 let devnet: SsvDevnet;
@@ -116,6 +118,26 @@ const operatorSchema = z.strictObject({
   updated_at: z.iso.datetime(),
 });
 type Operator = z.infer<typeof operatorSchema>;
+/** `GET /admin/verifier`: exactly these fields per registration. */
+const verifierReportSchema = z.strictObject({
+  total: z.number().int(),
+  valid: z.number().int(),
+  invalid: z.number().int(),
+  registrations: z.array(
+    z.strictObject({
+      publicKey: z.string().regex(/^0x[0-9a-f]{96}$/),
+      owner: address,
+      nonce: z.number().int().nonnegative(),
+      operatorIds: z.array(z.number().int().positive()),
+      valid: z.boolean(),
+      reasons: z.array(z.string()),
+      block: z.number().int(),
+      logIndex: z.number().int(),
+      transactionHash: z.string().regex(/^0x[0-9a-f]{64}$/),
+      removed: z.strictObject({ block: z.number().int(), logIndex: z.number().int() }).nullable(),
+    }),
+  ),
+});
 const paginationSchema = z.strictObject({
   total: z.number().int(),
   pages: z.number().int(),
@@ -272,6 +294,7 @@ describe('SSV API simulator: operators', () => {
 describe('SSV API simulator: accounts, clusters and validators', () => {
   const clusterOps = () => devnet.operators.filter((o) => !o.isPrivate).slice(0, 4);
   let validKey: string;
+  let validSharesData: string;
   let invalidKey: string;
 
   beforeAll(async () => {
@@ -283,6 +306,7 @@ describe('SSV API simulator: accounts, clusters and validators', () => {
     });
     await devnet.register(payload);
     validKey = payload.publicKey;
+    validSharesData = payload.sharesData;
     invalidKey = hexlify(randomBytes(48));
     await devnet.register({
       publicKey: invalidKey as `0x${string}`,
@@ -357,6 +381,53 @@ describe('SSV API simulator: accounts, clusters and validators', () => {
     const invalid = await getOk(`/validators/${invalidKey.slice(2)}`, validatorSchema);
     expect(invalid).toMatchObject({ status: 'Inactive', is_valid: false, is_shares_valid: false });
     expect((await get(`/validators/${hexlify(randomBytes(48))}`)).status).toBe(404);
+  });
+
+  it('serves the verifier report on /admin/verifier, with verdicts and no share material', async () => {
+    const response = await fetch(`${sim.origin}/admin/verifier`);
+    expect(response.status).toBe(200);
+    const text = await response.text();
+    const report = verifierReportSchema.parse(JSON.parse(text));
+    const ids = clusterOps().map((o) => o.id);
+    expect(report).toEqual({
+      total: 2,
+      valid: 1,
+      invalid: 1,
+      registrations: [
+        expect.objectContaining({
+          publicKey: validKey,
+          owner: devnet.owner.address,
+          nonce: 0,
+          operatorIds: ids,
+          valid: true,
+          reasons: [],
+          removed: null,
+        }),
+        expect.objectContaining({
+          publicKey: invalidKey,
+          owner: devnet.owner.address,
+          nonce: 1,
+          operatorIds: ids,
+          valid: false,
+          // random bytes: never a point of the BLS12-381 G1 subgroup
+          reasons: ['publicKey: not a valid 48-byte BLS public key'],
+        }),
+      ],
+    });
+    expect(report.registrations).toEqual(
+      verifier.report().map((r) => ({ ...r, operatorIds: [...r.operatorIds] })),
+    );
+    // Neither an encrypted nor a decrypted share, nor a key, reaches the response.
+    const [firstOperator] = clusterOps();
+    const parsed = parseSharesData(validSharesData, ids.length);
+    const decrypted = decryptShare(
+      operatorPrivateKeys(devnet.operators).get(firstOperator!.id)!,
+      parsed.encryptedShares[0]!,
+    );
+    expect(decrypted).toMatch(/^0x[0-9a-f]{64}$/);
+    expect(text).not.toContain(decrypted.slice(2));
+    expect(text).not.toContain(hexlify(parsed.encryptedShares[0]!).slice(2, 66));
+    expect(text).not.toContain('PRIVATE KEY');
   });
 
   it('serves a frozen snapshot while lag is injected, then catches up', async () => {

@@ -20,7 +20,7 @@ import { makeBeaconClient, type BeaconClient } from '../../../activities/beacon/
 import { createChainActivities } from '../../../activities/chain/index.js';
 import { makeRevertDecoder } from '../../../activities/chain/revert.js';
 import { makeSignerSubmit } from '../../../activities/chain/submit.js';
-import { makeTxEngine } from '../../../activities/chain/tx-engine.js';
+import { makeTxEngine, type TxRequest } from '../../../activities/chain/tx-engine.js';
 import { createKeysActivities } from '../../../activities/keys/index.js';
 import { signingKeyPath } from '../../../activities/keys/key-source.js';
 import { makeStafiPoolAdapter } from '../../../activities/pool/stafi-adapter.js';
@@ -310,13 +310,29 @@ describe('router lifecycle activities on the devnet', () => {
     devnet.oracle.setStalled(false);
     await devnet.oracle.voteNow();
     expect(await Promise.all(KEY_INDEXES.map(statusOf))).toEqual(['match', 'match', 'match']);
-    const items = KEY_INDEXES.map((k) => item(k, 'stake'));
+    // Time-critical stakes: the transaction carries the earliest deadline of the items it pays.
+    const now = Date.now();
+    const deadlines = [now + 50_000, now + 30_000, now + 10_000];
+    const items = KEY_INDEXES.map((k, i) => ({
+      ...item(k, 'stake'),
+      deadlineMs: deadlines[i] ?? now,
+    }));
+    const requests: TxRequest[] = [];
+    const instance = createLifecycleActivities({
+      ...deps,
+      submit: (request) => {
+        requests.push(request);
+        return deps.submit(request);
+      },
+    });
     const stakeBatch = (n: number): ExecuteBatchParameters => ({
       kind: 'pool.stake',
       key: pool,
       batchId: `test/${run}/batcher/pool.stake/${n}`,
       items,
     });
+    const executeBatch = (params: ExecuteBatchParameters): Promise<BatchItemResult[]> =>
+      act('executeBatch', params, instance);
     // Users withdrew between the deposits and the stakes: the pool pays two stakes, not three.
     const cheats = new Contract(
       devnet.state.contracts.userDeposit,
@@ -342,6 +358,8 @@ describe('router lifecycle activities on the devnet', () => {
     });
     expect(first[2]?.error?.message).toMatch(/pool holds 62\.5 ETH, enough for 2 of 3 stakes/);
     expect(await sentCount()).toBe(before + 1);
+    // Items 0 and 1 went out; item 2's earlier deadline is not theirs.
+    expect(requests.map((r) => r.deadlineMs)).toEqual([now + 30_000]);
     expect(await Promise.all(KEY_INDEXES.map(statusOf))).toEqual(['staking', 'staking', 'match']);
 
     await (
@@ -353,6 +371,7 @@ describe('router lifecycle activities on the devnet', () => {
 
     expect(second.map((r) => r.outcome)).toEqual(['already-done', 'already-done', 'done']);
     expect(await sentCount()).toBe(before + 2);
+    expect(requests.map((r) => r.deadlineMs)).toEqual([now + 30_000, now + 10_000]);
     expect(await Promise.all(KEY_INDEXES.map(statusOf))).toEqual(['staking', 'staking', 'staking']);
   });
 

@@ -21,6 +21,8 @@ import {
   STAFI_PUBKEY_1,
 } from '../../fixtures/beacon-vectors.js';
 import { decryptShare, makeOperators } from '../../fixtures/ssv-operators.js';
+import { jest } from '@jest/globals';
+import { SSVKeys } from 'ssv-keys';
 import { bip39Seed } from '../../../activities/keys/bip39-seed.js';
 import { deriveKeyFromEntropy } from '@chainsafe/bls-keygen';
 
@@ -169,125 +171,234 @@ describe('keys activities: results', () => {
   });
 });
 
-describe('keys activities: failures carry no secrets', () => {
-  const failures: Array<[string, (a: KeysActivities) => Promise<unknown>, string, string]> = [
-    [
-      'a negative key index',
-      (a) => a.deriveValidatorPubkey({ keyIndex: -1 }),
-      'ERR_INVALID_INPUT',
-      'Key index -1 is not an integer in 0..2^32-1.',
+/** A call that must fail: its label, input, and the pinned code and message. */
+interface FailureCase {
+  label: string;
+  input: unknown;
+  code: DvtErrorCode;
+  message: string;
+}
+
+/**
+ * Every exported activity with a valid input and the failures it must report. Keyed by activity
+ * name, so a new activity fails the coverage test below until it has cases here.
+ */
+const ACTIVITY_CASES: {
+  [K in keyof KeysActivities]: { valid: Parameters<KeysActivities[K]>[0]; failures: FailureCase[] };
+} = {
+  deriveValidatorPubkey: {
+    valid: { keyIndex: 1 },
+    failures: [
+      {
+        label: 'a negative key index',
+        input: { keyIndex: -1 },
+        code: 'ERR_INVALID_INPUT',
+        message: 'Key index -1 is not an integer in 0..2^32-1.',
+      },
     ],
-    [
-      'a fractional key index',
-      (a) => a.signVoluntaryExit({ keyIndex: 1.5, epoch: '1', validatorIndex: '1' }),
-      'ERR_INVALID_INPUT',
-      'Key index 1.5 is not an integer in 0..2^32-1.',
+  },
+  signDepositData: {
+    valid: { keyIndex: 0, withdrawalCredentials: STAFI_CREDENTIALS, amountGwei: '1000000000' },
+    failures: [
+      {
+        label: 'a non-decimal amount',
+        input: { keyIndex: 0, withdrawalCredentials: STAFI_CREDENTIALS, amountGwei: '1e9' },
+        code: 'ERR_INVALID_INPUT',
+        message: 'amountGwei must be a decimal string of a uint64.',
+      },
+      {
+        label: 'a zero amount',
+        input: { keyIndex: 0, withdrawalCredentials: STAFI_CREDENTIALS, amountGwei: '0' },
+        code: 'ERR_INVALID_INPUT',
+        message: 'Deposit amount must be between 1 and 2^64-1 gwei.',
+      },
+      {
+        label: 'short credentials',
+        input: { keyIndex: 0, withdrawalCredentials: '0x01', amountGwei: '1000000000' },
+        code: 'ERR_INVALID_INPUT',
+        message: 'withdrawal credentials must be 32 bytes, got 1.',
+      },
     ],
-    [
-      'a non-decimal amount',
-      (a) =>
-        a.signDepositData({
-          keyIndex: 0,
-          withdrawalCredentials: STAFI_CREDENTIALS,
-          amountGwei: '1e9',
-        }),
-      'ERR_INVALID_INPUT',
-      'amountGwei must be a decimal string of a uint64.',
-    ],
-    [
-      'a zero amount',
-      (a) =>
-        a.signDepositData({
-          keyIndex: 0,
-          withdrawalCredentials: STAFI_CREDENTIALS,
-          amountGwei: '0',
-        }),
-      'ERR_INVALID_INPUT',
-      'Deposit amount must be between 1 and 2^64-1 gwei.',
-    ],
-    [
-      'short credentials',
-      (a) =>
-        a.signDepositData({ keyIndex: 0, withdrawalCredentials: '0x01', amountGwei: '1000000000' }),
-      'ERR_INVALID_INPUT',
-      'withdrawal credentials must be 32 bytes, got 1.',
-    ],
-    [
-      'an invalid operator key',
-      (a) =>
-        a.buildSharesPayload({
+  },
+  buildSharesPayload: {
+    valid: { keyIndex: 0, operators, ownerNonce: 0 },
+    failures: [
+      {
+        label: 'an invalid operator key',
+        input: {
           keyIndex: 0,
           operators: [...operators.slice(0, 3), { id: 99, publicKey: 'AAAA' }],
           ownerNonce: 0,
-        }),
-      'ERR_OPERATOR_KEY_INVALID',
-      'Operator 99 public key is invalid: the decoded text is not an "RSA PUBLIC KEY" PEM. Exclude this operator or re-read its key from the SSVNetwork contract.',
+        },
+        code: 'ERR_OPERATOR_KEY_INVALID',
+        message:
+          'Operator 99 public key is invalid: the decoded text is not an "RSA PUBLIC KEY" PEM. Exclude this operator or re-read its key from the SSVNetwork contract.',
+      },
+      {
+        label: 'three operators',
+        input: { keyIndex: 0, operators: operators.slice(0, 3), ownerNonce: 0 },
+        code: 'ERR_INVALID_INPUT',
+        message: 'An SSV cluster needs 4, 7, 10 or 13 operators, got 3.',
+      },
     ],
-    [
-      'three operators',
-      (a) => a.buildSharesPayload({ keyIndex: 0, operators: operators.slice(0, 3), ownerNonce: 0 }),
-      'ERR_INVALID_INPUT',
-      'An SSV cluster needs 4, 7, 10 or 13 operators, got 3.',
+  },
+  buildBulkSharesPayloads: {
+    valid: { keyIndexes: [0, 1], operators, ownerNonce: 0 },
+    failures: [
+      {
+        label: 'a negative owner nonce',
+        input: { keyIndexes: [0], operators, ownerNonce: -2 },
+        code: 'ERR_INVALID_INPUT',
+        message: 'Owner nonce -2 is not an integer >= 0.',
+      },
     ],
-    [
-      'a negative owner nonce',
-      (a) => a.buildBulkSharesPayloads({ keyIndexes: [0], operators, ownerNonce: -2 }),
-      'ERR_INVALID_INPUT',
-      'Owner nonce -2 is not an integer >= 0.',
+  },
+  signVoluntaryExit: {
+    valid: { keyIndex: 0, epoch: '1', validatorIndex: '1' },
+    failures: [
+      {
+        label: 'a fractional key index',
+        input: { keyIndex: 1.5, epoch: '1', validatorIndex: '1' },
+        code: 'ERR_INVALID_INPUT',
+        message: 'Key index 1.5 is not an integer in 0..2^32-1.',
+      },
+      {
+        label: 'an epoch beyond uint64',
+        input: { keyIndex: 0, epoch: '18446744073709551616', validatorIndex: '1' },
+        code: 'ERR_INVALID_INPUT',
+        message: 'epoch must be a decimal string of a uint64.',
+      },
     ],
-    [
-      'an epoch beyond uint64',
-      (a) =>
-        a.signVoluntaryExit({ keyIndex: 0, epoch: '18446744073709551616', validatorIndex: '1' }),
-      'ERR_INVALID_INPUT',
-      'epoch must be a decimal string of a uint64.',
-    ],
-  ];
+  },
+};
 
-  it.each(failures)('rejects %s with a pinned message', async (_label, run, code, message) => {
-    const error = await outcome(() => run(activities));
-    expect(error).toBeInstanceOf(ApplicationFailure);
-    expect(error).toMatchObject({
-      type: code,
-      message,
-      nonRetryable: !errorCodes[code as DvtErrorCode].retryable,
-    });
-    expectNoSecrets(error);
+type ActivityName = keyof KeysActivities;
+const NAMES = Object.keys(ACTIVITY_CASES) as ActivityName[];
+
+/** Calls activity `name` of `from` with `input`, whatever its declared parameter. */
+function call(from: KeysActivities, name: string, input: unknown): Promise<unknown> {
+  const activity = (from as unknown as Record<string, (arg: unknown) => Promise<unknown>>)[name];
+  if (activity === undefined) throw new Error(`no activity ${name}`);
+  return activity(input);
+}
+
+describe('keys activities: every exported activity is covered', () => {
+  it('has a valid input and at least one failure case for every exported activity', () => {
+    const exported = Object.keys(activities).sort();
+    expect(exported.length).toBeGreaterThan(0);
+    expect([...NAMES].sort()).toEqual(exported);
+    for (const name of exported) {
+      expect([name, ACTIVITY_CASES[name as ActivityName].failures.length > 0]).toEqual([
+        name,
+        true,
+      ]);
+    }
   });
 
-  it('passes on a key-store failure without adding secret material', async () => {
-    const failing = createKeysActivities({
-      keySource: {
-        deriveSigningKey: () =>
-          Promise.reject(
-            new DvtError('ERR_KEYSTORE', 'Key store is locked.', { details: { file: '/k' } }),
-          ),
-      },
-      network: PUBLIC_NETWORKS.mainnet,
-      config: { ssvOwnerAddress: OWNER },
-    });
-    for (const run of [
-      () => failing.deriveValidatorPubkey({ keyIndex: 0 }),
-      () =>
-        failing.signDepositData({
-          keyIndex: 0,
-          withdrawalCredentials: STAFI_CREDENTIALS,
-          amountGwei: '1000000000',
-        }),
-      () => failing.buildSharesPayload({ keyIndex: 0, operators, ownerNonce: 0 }),
-      () => failing.buildBulkSharesPayloads({ keyIndexes: [0], operators, ownerNonce: 0 }),
-      () => failing.signVoluntaryExit({ keyIndex: 0, epoch: '1', validatorIndex: '1' }),
-    ]) {
-      const error = await outcome(run);
+  it.each(NAMES)('%s returns only public data on a valid input', async (name) => {
+    const result = await call(activities, name, ACTIVITY_CASES[name].valid);
+    expect(result).toBeDefined();
+    expectNoSecrets(result);
+  });
+});
+
+describe('keys activities: failures carry no secrets', () => {
+  const failures = NAMES.flatMap((name) =>
+    ACTIVITY_CASES[name].failures.map((failure) => ({ name, ...failure })),
+  );
+
+  it.each(failures)(
+    '$name rejects $label with a pinned message',
+    async ({ name, input, code, message }) => {
+      const error = await outcome(() => call(activities, name, input));
+      expect(error).toBeInstanceOf(ApplicationFailure);
+      expect(error).toMatchObject({
+        type: code,
+        message,
+        nonRetryable: !errorCodes[code].retryable,
+      });
+      expectNoSecrets(error);
+    },
+  );
+
+  it.each(NAMES)(
+    '%s passes on a key-store failure without adding secret material',
+    async (name) => {
+      const failing = createKeysActivities({
+        keySource: {
+          deriveSigningKey: () =>
+            Promise.reject(
+              new DvtError('ERR_KEYSTORE', 'Key store is locked.', { details: { file: '/k' } }),
+            ),
+        },
+        network: PUBLIC_NETWORKS.mainnet,
+        config: { ssvOwnerAddress: OWNER },
+      });
+      const error = await outcome(() => call(failing, name, ACTIVITY_CASES[name].valid));
       expect(error).toMatchObject({
         type: 'ERR_KEYSTORE',
         message: 'Key store is locked.',
         nonRetryable: true,
       });
       expectNoSecrets(error);
+    },
+  );
+});
+
+describe('keys activities: a shares-library failure quoting the key', () => {
+  const key0 = deriveKeyFromEntropy(bip39Seed(STAFI_MNEMONIC), 'm/12381/3600/0/0/0');
+  const hex = Buffer.from(key0).toString('hex');
+  const leaks: Array<[string, string]> = [
+    ['hex', `Invalid private key ${hex}`],
+    ['0x-hex', `Invalid private key 0x${hex}`],
+    ['base64', `bad key material: ${Buffer.from(key0).toString('base64')}`],
+    ['base64url', `bad key material: ${Buffer.from(key0).toString('base64url')}`],
+    ['decimal', `scalar ${BigInt(`0x${hex}`).toString(10)} is out of range`],
+    ['a byte list', `key bytes [${[...key0].join(', ')}]`],
+    ['hex bytes', `key ${[...key0].map((b) => b.toString(16).padStart(2, '0')).join(':')}`],
+  ];
+  let spy: jest.SpiedFunction<SSVKeys['createThreshold']> | undefined;
+  afterEach(() => spy?.mockRestore());
+
+  function failWith(message: string): void {
+    class PrivateKeyFormatError extends Error {
+      // ssv-keys keeps the offending key on such a property.
+      readonly data = `0x${hex}`;
     }
+    const error = new PrivateKeyFormatError(message);
+    error.name = 'PrivateKeyFormatError';
+    spy = jest.spyOn(SSVKeys.prototype, 'createThreshold').mockRejectedValueOnce(error);
+  }
+
+  it.each(leaks)('withholds a message with the key in %s', async (_form, leak) => {
+    failWith(leak);
+    const error = await outcome(() =>
+      activities.buildSharesPayload({ keyIndex: 0, operators, ownerNonce: 0 }),
+    );
+    expect(spy).toHaveBeenCalledTimes(1);
+    expect(error).toMatchObject({
+      type: 'ERR_SHARES_PAYLOAD',
+      message: `Building the SSV shares of ${STAFI_PUBKEY_0} failed (PrivateKeyFormatError; its message is withheld: it may quote key material).`,
+      nonRetryable: !errorCodes.ERR_SHARES_PAYLOAD.retryable,
+    });
+    expectNoSecrets(error);
+    expect(observable(error)).not.toContain(leak);
   });
 
+  it('quotes a message that holds nothing key-like, so the failure stays diagnosable', async () => {
+    failWith('operators count must be 3f+1');
+    const error = await outcome(() =>
+      activities.buildSharesPayload({ keyIndex: 0, operators, ownerNonce: 0 }),
+    );
+    expect(error).toMatchObject({
+      type: 'ERR_SHARES_PAYLOAD',
+      message: `Building the SSV shares of ${STAFI_PUBKEY_0} failed (PrivateKeyFormatError: operators count must be 3f+1).`,
+    });
+    expectNoSecrets(error);
+  });
+});
+
+describe('keys activities: key handling', () => {
   it('zeroes the derived key after use', async () => {
     const handed: Uint8Array[] = [];
     const seed = bip39Seed(STAFI_MNEMONIC);

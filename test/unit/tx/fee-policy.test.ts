@@ -1,4 +1,10 @@
-import { bumpFees, decideFees, quoteFees, type GasPolicy } from '../../../domain/tx/fee-policy.js';
+import {
+  bumpFees,
+  decideFees,
+  earliestDeadline,
+  quoteFees,
+  type GasPolicy,
+} from '../../../domain/tx/fee-policy.js';
 
 const GWEI = 1_000_000_000n;
 const policy: GasPolicy = {
@@ -80,5 +86,22 @@ describe('bumpFees', () => {
       maxFeePerGas: 2n,
       maxPriorityFeePerGas: 2n,
     });
+  });
+});
+
+describe('earliestDeadline', () => {
+  it('is the earliest deadline of the items that have one', () => {
+    expect(earliestDeadline([{ deadlineMs: 30 }, {}, { deadlineMs: 10 }, { deadlineMs: 20 }])).toBe(
+      10,
+    );
+  });
+
+  it('is undefined when no item is time-critical', () => {
+    expect(earliestDeadline([{}, { deadlineMs: undefined }])).toBeUndefined();
+    expect(earliestDeadline([])).toBeUndefined();
+  });
+
+  it('keeps a deadline of 0 (already passed), not mistaking it for none', () => {
+    expect(earliestDeadline([{ deadlineMs: 5 }, { deadlineMs: 0 }])).toBe(0);
   });
 });

@@ -180,6 +180,16 @@ const cases: Array<[string, Case]> = [
     },
   ],
   [
+    'a stake deadline in fractions of an hour',
+    {
+      yaml: hoodi({ transactions: 'transactions: { stakeDeadlineHours: 1.5 }' }),
+      lines: [
+        'transactions.stakeDeadlineHours (DVT_STAKE_DEADLINE_HOURS): must be a whole number of hours, 0 or more (0 sends stakes at any gas price) (got "1.5" at F:7), e.g. stakeDeadlineHours: 24',
+      ],
+      count: 1,
+    },
+  ],
+  [
     'a reserve with more decimals than wei has (a YAML number, not rounded)',
     {
       yaml: hoodi({ router: 'router: { reserveEth: 0.1234567890123456789 }' }),
@@ -250,7 +260,7 @@ const cases: Array<[string, Case]> = [
     {
       yaml: hoodi({ transactions: 'transactions: { gasStrategy: fast }' }),
       lines: [
-        'unknown key transactions.gasStrategy (F:7); known keys under transactions: confirmations, maxFeeGwei',
+        'unknown key transactions.gasStrategy (F:7); known keys under transactions: confirmations, maxFeeGwei, stakeDeadlineHours',
       ],
       count: 1,
     },
@@ -347,9 +357,33 @@ const cases: Array<[string, Case]> = [
       }),
       lines: [
         'secrets.password (F:5): secret values are not accepted in the config file; put the password in a file only the router can read and set secrets.keystorePasswordFile (DVT_KEYSTORE_PASSWORD_FILE) to its path (the value is not shown)',
-        'secrets.keystorePasswordFile (DVT_KEYSTORE_PASSWORD_FILE): is required: the path of a file holding the secret (never the secret itself) (it is not set), e.g. keystorePasswordFile: /run/secrets/keystore-password',
+        'secrets.keystorePasswordFile (DVT_KEYSTORE_PASSWORD_FILE): is required: the path of a file holding the key store password (never the password itself), or set DVT_KEYSTORE_PASSWORD in the environment instead (it is not set), e.g. keystorePasswordFile: /run/secrets/keystore-password',
       ],
       count: 2,
+    },
+  ],
+  [
+    'the environment-only key store password written in the file',
+    {
+      yaml: hoodi({
+        secrets: `secrets: { signerKeyFile: /s, keystoreFile: /k, keystorePassword: "${PASSWORD}" }`,
+      }),
+      lines: [
+        'secrets.keystorePassword (F:5): secret values are not accepted in the config file; put the password in a file only the router can read and set secrets.keystorePasswordFile (DVT_KEYSTORE_PASSWORD_FILE) to its path (the value is not shown)',
+        'secrets.keystorePasswordFile (DVT_KEYSTORE_PASSWORD_FILE): is required: the path of a file holding the key store password (never the password itself), or set DVT_KEYSTORE_PASSWORD in the environment instead (it is not set), e.g. keystorePasswordFile: /run/secrets/keystore-password',
+      ],
+      count: 2,
+    },
+  ],
+  [
+    'a password file in the file and a password in the environment',
+    {
+      yaml: hoodi(),
+      env: { DVT_KEYSTORE_PASSWORD: PASSWORD },
+      lines: [
+        'secrets.keystorePasswordFile (DVT_KEYSTORE_PASSWORD_FILE): is set and so is DVT_KEYSTORE_PASSWORD; the key store password comes from one of them, so unset the other (got "/run/secrets/keystore-password" at F:5), e.g. keystorePasswordFile: /run/secrets/keystore-password',
+      ],
+      count: 1,
     },
   ],
   [
@@ -501,6 +535,8 @@ secrets:
   codecKeyringFile: /run/secrets/codec-keyring.json
 router:
   reserveEth: "12.5"
+  depositAmountGwei: 2000000000
+  stakeAmountGwei: 30000000000
   clusterSize: 7
   targetRunwayDays: 45
   poolMonitorIntervalSeconds: 60
@@ -512,6 +548,7 @@ router:
 transactions:
   confirmations: 2
   maxFeeGwei: 150
+  stakeDeadlineHours: 6
 observability:
   metricsHost: 0.0.0.0
   metricsPort: 0
@@ -536,6 +573,8 @@ observability:
       DVT_KEYSTORE_PASSWORD_FILE: '/run/secrets/keystore-password',
       DVT_CODEC_KEYRING_FILE: '/run/secrets/codec-keyring.json',
       DVT_RESERVE_ETH: '12.5',
+      DVT_DEPOSIT_AMOUNT_GWEI: '2000000000',
+      DVT_STAKE_AMOUNT_GWEI: '30000000000',
       DVT_CLUSTER_SIZE: 7,
       DVT_TARGET_RUNWAY_DAYS: 45,
       DVT_POOL_MONITOR_INTERVAL_SECONDS: 60,
@@ -545,6 +584,7 @@ observability:
       DVT_DRY_RUN: true,
       DVT_CONFIRMATIONS: 2,
       DVT_MAX_FEE_GWEI: 150,
+      DVT_STAKE_DEADLINE_HOURS: 6,
       DVT_METRICS_HOST: '0.0.0.0',
       DVT_METRICS_PORT: 0,
       DVT_LOG_LEVEL: 'debug',
@@ -743,6 +783,11 @@ describe('renderConfigTemplate', () => {
       const lines = text.split('\n');
       for (const key of CONFIG_KEYS) {
         if (key.path === 'devnetState' && network !== 'devnet') continue;
+        // An environment-only secret has no place in the file, not even as a comment.
+        if (key.envOnly) {
+          expect(text).not.toMatch(new RegExp(`\\b${key.path.split('.').at(-1) ?? ''}\\b`));
+          continue;
+        }
         const leaf = key.path.split('.').at(-1) ?? key.path;
         const at = lines.findIndex((line) => new RegExp(`^(  )?(# )?${leaf}:`).test(line));
         expect([key.path, at >= 0]).toEqual([key.path, true]);

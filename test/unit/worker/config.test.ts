@@ -1,6 +1,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { inspect } from 'node:util';
+import { keystorePassword } from '../../../worker/clients.js';
 import { loadConfig } from '../../../worker/config.js';
 
 const valid = {
@@ -69,8 +71,107 @@ describe('loadConfig', () => {
       { DVT_NETWORK: 'mainnet', DVT_SSV_API_NETWORK: 'devnet' },
       '  endpoints.ssvApiNetwork (DVT_SSV_API_NETWORK): must be mainnet when network is mainnet (got "devnet" from env DVT_SSV_API_NETWORK), e.g. DVT_SSV_API_NETWORK=mainnet',
     ],
+    [
+      'a deposit amount that is not whole gwei',
+      { DVT_DEPOSIT_AMOUNT_GWEI: '1.5' },
+      '  router.depositAmountGwei (DVT_DEPOSIT_AMOUNT_GWEI): must be a whole number of gwei, like 1000000000 (1 ETH) (got "1.5" from env DVT_DEPOSIT_AMOUNT_GWEI), e.g. DVT_DEPOSIT_AMOUNT_GWEI=1000000000',
+    ],
+    [
+      'a deposit below the deposit contract minimum',
+      { DVT_DEPOSIT_AMOUNT_GWEI: '500000000', DVT_STAKE_AMOUNT_GWEI: '31500000000' },
+      '  router.depositAmountGwei (DVT_DEPOSIT_AMOUNT_GWEI): must be at least 1000000000 gwei (1 ETH), the deposit contract minimum (got "500000000" from env DVT_DEPOSIT_AMOUNT_GWEI), e.g. DVT_DEPOSIT_AMOUNT_GWEI=1000000000',
+    ],
+    [
+      'a deposit that leaves no room for a stake',
+      { DVT_DEPOSIT_AMOUNT_GWEI: '32000000000' },
+      '  router.depositAmountGwei (DVT_DEPOSIT_AMOUNT_GWEI): must be at most 31000000000 gwei (31 ETH): deposit + stake make a validator\'s 32 ETH effective balance and the stake needs at least 1 ETH (got "32000000000" from env DVT_DEPOSIT_AMOUNT_GWEI), e.g. DVT_DEPOSIT_AMOUNT_GWEI=1000000000',
+    ],
+    [
+      'a deposit whose default stake no longer makes 32 ETH',
+      { DVT_DEPOSIT_AMOUNT_GWEI: '2000000000' },
+      "  router.stakeAmountGwei (DVT_STAKE_AMOUNT_GWEI): must be 30000000000 gwei with a deposit of 2000000000 gwei: deposit + stake must equal 32000000000 gwei (32 ETH, a validator's effective balance), not 33000000000 (the default 31000000000 applies), e.g. DVT_STAKE_AMOUNT_GWEI=30000000000",
+    ],
+    [
+      'a stake that does not make 32 ETH with the deposit',
+      { DVT_DEPOSIT_AMOUNT_GWEI: '2000000000', DVT_STAKE_AMOUNT_GWEI: '31000000000' },
+      '  router.stakeAmountGwei (DVT_STAKE_AMOUNT_GWEI): must be 30000000000 gwei with a deposit of 2000000000 gwei: deposit + stake must equal 32000000000 gwei (32 ETH, a validator\'s effective balance), not 33000000000 (got "31000000000" from env DVT_STAKE_AMOUNT_GWEI), e.g. DVT_STAKE_AMOUNT_GWEI=30000000000',
+    ],
+    [
+      'a stake below the deposit contract minimum',
+      { DVT_STAKE_AMOUNT_GWEI: '0' },
+      '  router.stakeAmountGwei (DVT_STAKE_AMOUNT_GWEI): must be at least 1000000000 gwei (1 ETH), the deposit contract minimum (got "0" from env DVT_STAKE_AMOUNT_GWEI), e.g. DVT_STAKE_AMOUNT_GWEI=31000000000',
+    ],
+    [
+      'no key store password source',
+      { DVT_KEYSTORE_PASSWORD_FILE: undefined },
+      '  secrets.keystorePasswordFile (DVT_KEYSTORE_PASSWORD_FILE): is required: the path of a file holding the key store password (never the password itself), or set DVT_KEYSTORE_PASSWORD in the environment instead (it is not set), e.g. DVT_KEYSTORE_PASSWORD_FILE=/run/secrets/keystore-password',
+    ],
+    [
+      'both key store password sources',
+      { DVT_KEYSTORE_PASSWORD: 'both-sources-secret' },
+      '  secrets.keystorePasswordFile (DVT_KEYSTORE_PASSWORD_FILE): is set and so is DVT_KEYSTORE_PASSWORD; the key store password comes from one of them, so unset the other (got "/run/secrets/keystore-password" from env DVT_KEYSTORE_PASSWORD_FILE), e.g. DVT_KEYSTORE_PASSWORD_FILE=/run/secrets/keystore-password',
+    ],
   ])('reports %s with the variable, the reason and an example', (_label, change, line) => {
-    expect(messageOf({ ...valid, ...change })).toContain(line);
+    const message = messageOf({ ...valid, ...change });
+    expect(message).toContain(line);
+    expect(message).not.toContain('both-sources-secret');
+  });
+
+  it('accepts another deposit/stake split that makes 32 ETH, and defaults to 1 + 31 ETH', () => {
+    expect(loadConfig(valid)).toMatchObject({
+      DVT_DEPOSIT_AMOUNT_GWEI: '1000000000',
+      DVT_STAKE_AMOUNT_GWEI: '31000000000',
+    });
+    expect(
+      loadConfig({
+        ...valid,
+        DVT_DEPOSIT_AMOUNT_GWEI: '2000000000',
+        DVT_STAKE_AMOUNT_GWEI: '030000000000',
+      }),
+    ).toMatchObject({
+      DVT_DEPOSIT_AMOUNT_GWEI: '2000000000',
+      DVT_STAKE_AMOUNT_GWEI: '30000000000',
+    });
+  });
+
+  it('takes the key store password from the environment instead of a file, and never shows it', async () => {
+    const password = 'env-password-never-shown';
+    const config = loadConfig({
+      ...valid,
+      DVT_KEYSTORE_PASSWORD_FILE: undefined,
+      DVT_KEYSTORE_PASSWORD: password,
+    });
+    expect(config.DVT_KEYSTORE_PASSWORD_FILE).toBeUndefined();
+    expect(config.DVT_KEYSTORE_PASSWORD?.reveal()).toBe(password);
+    expect(JSON.stringify(config)).not.toContain(password);
+    expect(inspect(config, { depth: 5 })).not.toContain(password);
+    expect(String(config.DVT_KEYSTORE_PASSWORD)).toBe('[redacted]');
+    // What the worker opens the key store with (worker/clients.ts).
+    await expect(keystorePassword(config)).resolves.toBe(password);
+  });
+
+  it('gives the worker the password from DVT_KEYSTORE_PASSWORD_FILE, naming the file when it cannot', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'dvt-config-'));
+    const file = path.join(dir, 'keystore-password');
+    writeFileSync(file, 'from the file\n');
+    const config = loadConfig({ ...valid, DVT_KEYSTORE_PASSWORD_FILE: file });
+    await expect(keystorePassword(config)).resolves.toBe('from the file');
+    const missing = loadConfig({ ...valid, DVT_KEYSTORE_PASSWORD_FILE: path.join(dir, 'none') });
+    await expect(keystorePassword(missing)).rejects.toMatchObject({
+      code: 'ERR_CONFIG',
+      message: `Cannot read DVT_KEYSTORE_PASSWORD_FILE at ${path.join(dir, 'none')}. Check the path and that the worker may read it.`,
+    });
+  });
+
+  it('refuses to run with the mnemonic left in the environment after an automated import', () => {
+    const mnemonic =
+      'emotion problem need nice museum proud room sell field impact ankle poet child video ' +
+      'luggage awful next trophy engine forest price average husband exotic';
+    const message = messageOf({ ...valid, DVT_MNEMONIC: mnemonic });
+    expect(message).toContain(
+      '  DVT_MNEMONIC: secret values are not read from the environment; put the mnemonic (import it with `dvt-router keys import`) in a file only the router can read and set DVT_KEYSTORE_FILE (secrets.keystoreFile) to its path (the value is not shown)',
+    );
+    expect(message).not.toContain('museum');
   });
 
   it('reports every invalid variable at once', () => {

@@ -353,3 +353,67 @@ describe('planRouterRound: inputs and output', () => {
     });
   });
 });
+
+describe('planRouterRound: configured deposit and stake amounts', () => {
+  // Keys 2 and 5 matched and onboarded, 9 matched but not onboarded, 7 awaiting the vote.
+  const inFlight: RouterKey[] = [
+    matchKey(2),
+    matchKey(5),
+    matchKey(9, false),
+    { keyIndex: 7, status: 'initial' },
+  ];
+
+  it('stakes, reserves and deposits with 2 + 30 ETH: 160 − 60 staked − 60 reserved = 40 → one validator, 2 ETH now', () => {
+    const plan = planRouterRound(
+      base({
+        poolBalance: eth(180),
+        keys: inFlight,
+        depositAmount: eth(2),
+        stakeAmount: eth(30),
+      }),
+    );
+    expect(plan.stake).toEqual({ keyIndices: [2, 5], amount: eth(60) });
+    expect(plan.reserved).toEqual({
+      amount: eth(60),
+      plannedDeposits: 0,
+      awaitingVote: 1,
+      awaitingStake: 1,
+    });
+    expect(plan.deposit.keyIndices).toHaveLength(1);
+    expect(plan.deposit.amount).toBe(eth(2));
+    expect(plan.unallocated).toBe(eth(8));
+    expect(plan.reasons).toEqual(
+      expect.arrayContaining([
+        'Stake 2 matched keys at 30 ETH each (60 ETH): key indices 2, 5.',
+        'Reserved 60 ETH for keys in flight: 0 planned deposits × 32 ETH, 1 awaiting the credentials vote × 30 ETH, 1 matched not staked × 30 ETH.',
+        'Deposit 1 new validator (2 ETH each now, 30 ETH committed for the stake): 40 ETH available allows 1 at 32 ETH each.',
+      ]),
+    );
+  });
+
+  it('gives the same round the default 1 + 31 ETH sums when the amounts are left out', () => {
+    const plan = planRouterRound(base({ poolBalance: eth(180), keys: inFlight }));
+    expect(plan.stake.amount).toBe(eth(62));
+    expect(plan.reserved.amount).toBe(eth(62));
+    expect(plan.deposit.amount).toBe(eth(1));
+    expect(plan.unallocated).toBe(eth(4));
+  });
+
+  it('stakes a key once the configured stake is usable: 30 ETH stakes with 2 + 30, not with 1 + 31', () => {
+    const round = { poolBalance: eth(50), keys: [matchKey(0)] };
+    const configured = planRouterRound(
+      base({ ...round, depositAmount: eth(2), stakeAmount: eth(30) }),
+    );
+    expect(configured.stake).toEqual({ keyIndices: [0], amount: eth(30) });
+    expect(planRouterRound(base(round)).stake).toEqual({ keyIndices: [], amount: 0n });
+  });
+
+  it('rejects amounts that do not make 32 ETH, or a zero amount', () => {
+    expect(() => planRouterRound(base({ depositAmount: eth(2), stakeAmount: eth(31) }))).toThrow(
+      "depositAmount 2 ETH + stakeAmount 31 ETH must be two positive amounts making 32 ETH, a validator's effective balance.",
+    );
+    expect(() => planRouterRound(base({ depositAmount: 0n, stakeAmount: eth(32) }))).toThrow(
+      'depositAmount 0 ETH + stakeAmount 32 ETH must be two positive amounts',
+    );
+  });
+});

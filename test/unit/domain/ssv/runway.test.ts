@@ -7,6 +7,7 @@ import {
   projectIndex,
   registrationDeposit,
   settleCluster,
+  topUpDeadlineMs,
   topUpForRunway,
 } from '../../../../domain/ssv/runway.js';
 import type { FeeParameters } from '../../../../domain/ssv/runway.js';
@@ -447,5 +448,27 @@ describe('legacy SSV-token clusters (§9.5)', () => {
       targetRunwayDays: 1,
     });
     expect(topUp.amount).toBe(7_200n * 14_000_000_000n + 385_795_451_000_000_000n);
+  });
+});
+
+describe('topUpDeadlineMs', () => {
+  const NOW = 1_700_000_000_000;
+  it('falls when half of the runway is gone: 10 days of runway give 5 days (§9.8 blocks)', () => {
+    const runway = clusterRunway({
+      balance: liquidationThreshold(MAINNET, ONE) + burnRatePerBlock(MAINNET, ONE) * 72_000n,
+      fees: MAINNET,
+      load: ONE,
+    });
+    expect(runway.runwayBlocks).toBe(72_000n);
+    expect(topUpDeadlineMs(runway.runwayBlocks, NOW)).toBe(NOW + 5 * 24 * 60 * 60 * 1000);
+  });
+
+  it('is now for a liquidatable cluster and null when nothing burns', () => {
+    expect(topUpDeadlineMs(0n, NOW)).toBe(NOW);
+    expect(topUpDeadlineMs(null, NOW)).toBeNull();
+  });
+
+  it('stays a safe integer for an absurd runway', () => {
+    expect(topUpDeadlineMs(10n ** 30n, NOW)).toBe(Number.MAX_SAFE_INTEGER);
   });
 });
