@@ -27,6 +27,10 @@ WORKDIR /app
 # Code and dependencies belong to root and are read-only for the process user.
 COPY --from=deps /app/node_modules ./node_modules
 COPY . .
+# The worker's SSV cluster index snapshot (a cache: deleting it only costs a rescan). Owned by the
+# runtime user, so a named volume mounted here starts with the right owner.
+ENV DVT_SSV_INDEX_DIR=/var/lib/dvt-router/ssv-index
+RUN mkdir -p /var/lib/dvt-router/ssv-index && chown -R 1000:1000 /var/lib/dvt-router
 # The base image's `node` user, by number so Kubernetes `runAsNonRoot` can verify it.
 USER 1000:1000
 # 9464: worker /metrics, /healthz, /readyz. 8888: codec server.

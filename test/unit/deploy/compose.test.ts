@@ -333,6 +333,17 @@ describe('docker-compose.yml', () => {
     });
   });
 
+  it("keeps the worker's SSV index snapshot (DVT_SSV_INDEX_DIR, set in the image) on a named volume", () => {
+    const env = /^ENV DVT_SSV_INDEX_DIR=(\S+)$/m.exec(readRepoFile('Dockerfile'))?.[1];
+    expect(env).toBe('/var/lib/dvt-router/ssv-index');
+    const mounts = (service('worker').volumes ?? []).filter(
+      (v): v is string => typeof v === 'string',
+    );
+    const state = mounts.find((v) => env?.startsWith(`${v.split(':')[1] ?? '-'}/`));
+    expect(state).toBe('worker-state:/var/lib/dvt-router');
+    expect(compose.volumes?.['worker-state']).toEqual({ name: 'dvt-router-worker-state' });
+  });
+
   it('has a healthcheck on every service others wait to be healthy', () => {
     const imageHealthcheck = new Set(['worker', 'codec-server']); // Dockerfile HEALTHCHECK
     for (const [name, s] of services) {

@@ -98,6 +98,14 @@ describe('Dockerfile', () => {
     expect(healthcheck?.args).toMatch(/--start-period=\d+s/);
   });
 
+  it('gives the runtime user the SSV index snapshot directory', () => {
+    const runs = final('RUN').map((i) => i.args);
+    expect(runs).toContain(
+      'mkdir -p /var/lib/dvt-router/ssv-index && chown -R 1000:1000 /var/lib/dvt-router',
+    );
+    expect(final('USER').at(-1)?.args).toBe('1000:1000');
+  });
+
   it('stops with SIGTERM, which the worker drains on', () => {
     expect(final('STOPSIGNAL').map((i) => i.args)).toEqual(['SIGTERM']);
   });
