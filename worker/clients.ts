@@ -5,7 +5,6 @@
  * execution chain is not the configured network's (its preset chain id), or when the execution
  * chain, the beacon node and the SSV API disagree on the network.
  */
-import { readFile } from 'node:fs/promises';
 import { JsonRpcProvider, Wallet, parseEther } from 'ethers';
 import { DvtError } from '../domain/errors.js';
 import { checkExecutionChain } from '../domain/networks.js';
@@ -18,30 +17,19 @@ import { makeBeaconClient } from '../activities/beacon/beacon-client.js';
 import {
   checkNetworkAgreement,
   verifySsvApiAgreement,
-  type AgreementLogger,
 } from '../activities/beacon/network-agreement.js';
+import type { FieldLogger } from '../activities/field-logger.js';
+import type { KeySource } from '../activities/keys/key-source.js';
+import { openKeystoreDirectory } from '../activities/keys/keystore-directory.js';
 import { openMnemonicKeyStore } from '../activities/keys/mnemonic-key-store.js';
 import { resolveSecret } from '../activities/keys/resolve-secret.js';
-import { makeStafiPoolAdapter } from '../activities/pool/stafi-adapter.js';
+import { checkStafiAmounts, makeStafiPoolAdapter } from '../activities/pool/stafi-adapter.js';
 import { makeClusterIndexSync } from '../activities/ssv/cluster-index-sync.js';
 import { makeSsvApiClient } from '../activities/ssv/ssv-api-client.js';
 import { makeSsvNetworkClient } from '../activities/ssv/ssv-network-client.js';
 import type { WorkerConfig } from './config.js';
 
 export type Clients = Awaited<ReturnType<typeof makeClients>>;
-
-async function readSecretFile(file: string, what: string, variable: string): Promise<string> {
-  try {
-    const value = (await readFile(file, 'utf8')).trim();
-    if (!value) throw new Error('empty file');
-    return value;
-  } catch (cause) {
-    throw new DvtError('ERR_CONFIG', `Cannot read the ${what} from ${file}.`, {
-      cause: cause instanceof Error ? new Error(cause.message.replace(file, '<file>')) : cause,
-      hint: `Point ${variable} at a readable file holding it.`,
-    });
-  }
-}
 
 /**
  * The router's signer from its key file (connected to `provider` when given). Errors name the
@@ -51,7 +39,7 @@ export async function loadSigner(
   config: Pick<WorkerConfig, 'DVT_SIGNER_KEY_FILE'>,
   provider?: JsonRpcProvider,
 ): Promise<Wallet> {
-  const key = await readSecretFile(config.DVT_SIGNER_KEY_FILE, 'signer key', 'DVT_SIGNER_KEY_FILE');
+  const key = await resolveSecret({ name: 'DVT_SIGNER_KEY', file: config.DVT_SIGNER_KEY_FILE });
   try {
     return new Wallet(key.startsWith('0x') ? key : `0x${key}`, provider);
   } catch {
@@ -80,13 +68,49 @@ export function keystorePassword(
   });
 }
 
+/**
+ * The validator key source: the keystore directory when `DVT_KEYSTORE_DIR` is set, else the
+ * mnemonic key store of `DVT_KEYSTORE_FILE` (the config requires exactly one). Both take the key
+ * store password. Errors: `ERR_CONFIG` for the password source, `ERR_KEYSTORE` from the source.
+ */
+export async function openKeySource(
+  config: Pick<
+    WorkerConfig,
+    | 'DVT_KEYSTORE_FILE'
+    | 'DVT_KEYSTORE_DIR'
+    | 'DVT_KEYSTORE_PASSWORD_FILE'
+    | 'DVT_KEYSTORE_PASSWORD'
+  >,
+): Promise<KeySource> {
+  if (config.DVT_KEYSTORE_DIR !== undefined) {
+    return openKeystoreDirectory({
+      dir: config.DVT_KEYSTORE_DIR,
+      password: await keystorePassword(config),
+    });
+  }
+  if (config.DVT_KEYSTORE_FILE === undefined) {
+    throw new DvtError('ERR_CONFIG', 'No validator key source is configured.', {
+      hint: 'Set DVT_KEYSTORE_FILE (a mnemonic key store) or DVT_KEYSTORE_DIR (a keystore directory).',
+    });
+  }
+  return openMnemonicKeyStore({
+    file: config.DVT_KEYSTORE_FILE,
+    password: await keystorePassword(config),
+  });
+}
+
 /** Options of {@link makeClients}. */
 export interface MakeClientsOptions {
   /** Where the start-up checks log (an SSV API that could not be cross-checked is a warning). */
-  logger?: AgreementLogger | null;
+  logger?: FieldLogger | null;
 }
 
 export async function makeClients(config: WorkerConfig, options: MakeClientsOptions = {}) {
+  // The pool is StaFi's: refuse amounts its super node does not pay before reading anything.
+  checkStafiAmounts({
+    depositGwei: config.DVT_DEPOSIT_AMOUNT_GWEI,
+    stakeGwei: config.DVT_STAKE_AMOUNT_GWEI,
+  });
   const provider = new JsonRpcProvider(config.DVT_EXECUTION_RPC_URL, undefined, {
     cacheTimeout: -1,
   });
@@ -150,8 +174,7 @@ export async function makeClients(config: WorkerConfig, options: MakeClientsOpti
     options.logger ?? null,
   );
 
-  const password = await keystorePassword(config);
-  const keySource = await openMnemonicKeyStore({ file: config.DVT_KEYSTORE_FILE, password });
+  const keySource = await openKeySource(config);
   const owner = signer.address;
   const pool = makeStafiPoolAdapter({
     provider,

@@ -45,6 +45,8 @@ const decimalEth = z
   .string()
   .regex(/^\d+(\.\d{1,18})?$/, 'must be an ETH amount with at most 18 decimals, like 20 or 0.5');
 
+const STAKE_DEADLINE_MESSAGE = 'must be a whole number of hours up to 8760, or off';
+
 /** A whole number written in decimal digits (no sign, exponent or hex) within [min, max]. */
 function wholeNumber(message: string, min: number, max = Number.MAX_SAFE_INTEGER) {
   return z
@@ -148,7 +150,13 @@ export const configSchema = z
     DVT_POOL_STORAGE: address,
     DVT_SSV_NETWORK: address,
     DVT_SIGNER_KEY_FILE: filePath('the router account private key'),
-    DVT_KEYSTORE_FILE: filePath('the EIP-2335 key store of the validator mnemonic'),
+    /** Exactly one of the two validator key sources (the rule is in `superRefine`). */
+    DVT_KEYSTORE_FILE: filePath('the EIP-2335 key store of the validator mnemonic').optional(),
+    /** A directory of EIP-2335 keystores, one per validator signing key (keys made elsewhere). */
+    DVT_KEYSTORE_DIR: z
+      .string({ error: 'must be the path of a directory of EIP-2335 validator keystores' })
+      .min(1, { error: 'must be the path of a directory of EIP-2335 validator keystores' })
+      .optional(),
     /** Exactly one of the two password sources (the rule is in `superRefine`). */
     DVT_KEYSTORE_PASSWORD_FILE: filePath('the key store password').optional(),
     /** Environment only (automation); refused in the file; held as a {@link SecretValue}. */
@@ -173,12 +181,27 @@ export const configSchema = z
       1,
     ).default(30),
     DVT_MAX_FEE_GWEI: wholeNumber('must be a whole number of gwei above 0', 1).default(200),
-    /** Hours a stake waits for gas under the cap before it goes out above it (0: at once). */
-    DVT_STAKE_DEADLINE_HOURS: wholeNumber(
-      'must be a whole number of hours, 0 or more (0 sends stakes at any gas price)',
-      0,
-      24 * 365,
-    ).default(24),
+    /** Highest max fee of a time-critical transaction past its deadline (checked ≥ the cap). */
+    DVT_MAX_FEE_PAST_DEADLINE_GWEI: wholeNumber(
+      'must be a whole number of gwei above 0',
+      1,
+    ).default(1000),
+    /**
+     * Hours a stake waits for gas under the cap before it may go above it (up to the past-deadline
+     * ceiling); 0: at once; `off`: never (null).
+     */
+    DVT_STAKE_DEADLINE_HOURS: z
+      .string()
+      .regex(/^(off|\d{1,4})$/, { error: STAKE_DEADLINE_MESSAGE, abort: true })
+      .transform((v) => (v === 'off' ? null : Number(v)))
+      .pipe(
+        z
+          .number()
+          .int()
+          .max(24 * 365, STAKE_DEADLINE_MESSAGE)
+          .nullable(),
+      )
+      .default(24),
     /** Highest operator fee the router accepts, wei per block (SSV v2 ETH fees). */
     DVT_OPERATOR_FEE_CAP_WEI: z
       .string()
@@ -252,6 +275,35 @@ export const configSchema = z
           path: ['DVT_KEYSTORE_PASSWORD_FILE'],
           message:
             'is set and so is DVT_KEYSTORE_PASSWORD; the key store password comes from one of them, so unset the other',
+        });
+      }
+      // The validator keys: the mnemonic key store or a keystore directory, exactly one of them.
+      const keystoreFile: unknown = config.DVT_KEYSTORE_FILE;
+      const keystoreDir: unknown = config.DVT_KEYSTORE_DIR;
+      if (keystoreFile === undefined && keystoreDir === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['DVT_KEYSTORE_FILE'],
+          message:
+            'is required: the path of the key store `dvt-router keys import` writes (never the mnemonic itself), or set DVT_KEYSTORE_DIR (secrets.keystoreDir) to a directory of EIP-2335 validator keystores instead',
+        });
+      } else if (keystoreFile !== undefined && keystoreDir !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['DVT_KEYSTORE_FILE'],
+          message:
+            'is set and so is DVT_KEYSTORE_DIR; the validator keys come from one of them (the mnemonic key store or the keystore directory), so unset the other',
+        });
+      }
+      // The past-deadline ceiling is the cap's upper neighbour, never below it.
+      const cap: unknown = config.DVT_MAX_FEE_GWEI;
+      const ceiling: unknown = config.DVT_MAX_FEE_PAST_DEADLINE_GWEI;
+      if (typeof cap === 'number' && typeof ceiling === 'number' && ceiling < cap) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['DVT_MAX_FEE_PAST_DEADLINE_GWEI'],
+          message: `must be at least the fee cap DVT_MAX_FEE_GWEI (${cap} gwei), not ${ceiling}`,
+          params: { example: String(Math.max(cap, 1000)) },
         });
       }
       // Pre-deposit + stake = one validator's 32 ETH; each is checked on its own above.
@@ -430,8 +482,14 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
   {
     path: 'secrets.keystoreFile',
     env: 'DVT_KEYSTORE_FILE',
-    doc: 'EIP-2335 key store of the validator mnemonic (`dvt-router keys import` writes it)',
+    doc: 'EIP-2335 key store of the validator mnemonic (`dvt-router keys import` writes it); or keystoreDir, exactly one of them',
     example: '/var/lib/dvt-router/keystore.json',
+  },
+  {
+    path: 'secrets.keystoreDir',
+    env: 'DVT_KEYSTORE_DIR',
+    doc: 'instead of keystoreFile: directory of EIP-2335 keystores of validator keys 0, 1, 2, … made elsewhere (e.g. staking-deposit-cli), same password',
+    example: '/var/lib/dvt-router/validator_keys',
   },
   {
     path: 'secrets.keystorePasswordFile',
@@ -544,9 +602,16 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     example: '200',
   },
   {
+    path: 'transactions.maxFeePastDeadlineGwei',
+    env: 'DVT_MAX_FEE_PAST_DEADLINE_GWEI',
+    doc: 'highest max fee of a time-critical transaction past its deadline, gwei (at least the cap)',
+    default: '1000',
+    example: '1000',
+  },
+  {
     path: 'transactions.stakeDeadlineHours',
     env: 'DVT_STAKE_DEADLINE_HOURS',
-    doc: 'hours a stake waits for gas under the cap before it is sent above it; 0: at any gas price',
+    doc: 'hours a stake waits for gas under the cap before it may go above it; 0: at once; off: never',
     default: '24',
     example: '24',
   },

@@ -20,6 +20,8 @@ const STOP_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
  * else creates a Temporal worker or native connection. It does not exit the process.
  */
 export async function runWorkerProcess(config: WorkerConfig): Promise<void> {
+  // The config holds the password now; the environment need not (child processes inherit it).
+  delete process.env.DVT_KEYSTORE_PASSWORD;
   const logger = makeLogger({ level: config.DVT_LOG_LEVEL });
   const runtime = await installTemporalRuntime({
     logger,

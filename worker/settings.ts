@@ -52,7 +52,9 @@ export function routerSettings(config: WorkerConfig): RouterSettings {
       activeCheckMs: fast ? 30 * SECOND : HOUR,
       continueAsNewAfterEvents: 2_000,
       batchResultTimeoutMs: fast ? 2 * MINUTE : 30 * MINUTE,
-      stakeFeeDeadlineMs: config.DVT_STAKE_DEADLINE_HOURS * HOUR,
+      ...(config.DVT_STAKE_DEADLINE_HOURS === null
+        ? {}
+        : { stakeFeeDeadlineMs: config.DVT_STAKE_DEADLINE_HOURS * HOUR }),
     },
     batcher: {
       windowMs: fast ? 2 * SECOND : 30 * SECOND,
@@ -98,6 +100,7 @@ export function routerSettings(config: WorkerConfig): RouterSettings {
       feeWaitMs: fast ? 10 * SECOND : MINUTE,
       replacementBumpBps: 1_250,
       maxFeeCapWei: (BigInt(config.DVT_MAX_FEE_GWEI) * GWEI).toString(),
+      maxFeePastDeadlineWei: (BigInt(config.DVT_MAX_FEE_PAST_DEADLINE_GWEI) * GWEI).toString(),
     },
   };
 }

@@ -84,7 +84,13 @@ export function createActivities(
     chainId: clients.chainId,
     signers: new Map([[owner.toLowerCase(), clients.signer]]),
     decodeRevert: makeRevertDecoder([SSV_NETWORK_ABI, DEPOSIT_CONTRACT_ABI, ...STAFI_ABIS]),
-    policy: { ...DEFAULT_GAS_POLICY, maxFeeCapWei: BigInt(settings.signer.maxFeeCapWei) },
+    policy: {
+      ...DEFAULT_GAS_POLICY,
+      maxFeeCapWei: BigInt(settings.signer.maxFeeCapWei),
+      ...(settings.signer.maxFeePastDeadlineWei === undefined
+        ? {}
+        : { deadlineFeeCapWei: BigInt(settings.signer.maxFeePastDeadlineWei) }),
+    },
     transientReverts: SSV_TRANSIENT_REVERTS,
     metrics,
     stuckAfterMs: settings.signer.stuckAfterMs,

@@ -32,6 +32,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { errorCodes, type DvtErrorCode } from '../domain/errors.js';
+import { isEpochMs } from '../domain/tx/fee-policy.js';
 import type {
   BatchActivities,
   BatchItem,
@@ -271,10 +272,7 @@ function invalidSubmission(
   ) {
     return `${kind} items need operatorIds`;
   }
-  if (
-    item.deadlineMs !== undefined &&
-    !(Number.isSafeInteger(item.deadlineMs) && item.deadlineMs >= 0)
-  ) {
+  if (item.deadlineMs !== undefined && !isEpochMs(item.deadlineMs)) {
     return 'item.deadlineMs must be epoch milliseconds';
   }
   return null;

@@ -12,8 +12,10 @@
  * Gas: requests are served in arrival order, except that a time-critical request whose deadline
  * has passed goes first. While gas is above the fee cap, a request waits (re-planning every
  * `feeWaitMs`, and at its deadline); a request past its deadline is sent at the current quote
- * above the cap, and a stuck transaction may be replaced above the cap once it or a request queued
- * behind it is past its deadline. Every such decision is logged with its reason.
+ * above the cap (up to the past-deadline ceiling), and a stuck transaction is replaced at the
+ * market quote above the cap once it or a request queued behind it is past its deadline. This
+ * workflow's clock decides what is past its deadline: the planner is told so, whatever its own
+ * clock says. Every such decision is logged with its reason.
  */
 import {
   ApplicationFailure,
@@ -42,6 +44,11 @@ export interface SignerSettings {
   /** Replacement bump; the rest of the policy is applied by the planning activity. */
   replacementBumpBps: number;
   maxFeeCapWei: string;
+  /**
+   * Ceiling of a replacement's max fee once the transaction (or one waiting behind its nonce) is
+   * past its deadline; absent: no ceiling. The planning activity applies the same ceiling.
+   */
+  maxFeePastDeadlineWei?: string;
 }
 
 export interface SignerInput {
@@ -149,6 +156,14 @@ export async function signer(input: SignerInput): Promise<void> {
   const urgentBehind = (request: TxRequest): TxRequest | undefined =>
     queue.find((q) => q !== request && pastDeadline(q));
 
+  /** Plans `request`, as past its deadline when this workflow's clock or `urgent` says so. */
+  const planAt = (request: TxRequest, summary: string, urgent = false): Promise<TxPlan> =>
+    summarized(
+      planner.planTransaction,
+      summary,
+      urgent || pastDeadline(request) ? asPastDeadline(request) : request,
+    );
+
   /**
    * Plans `request`, waiting while fees are above the cap. Returns null (the request stays
    * queued) when a time-critical request behind it is past its deadline and should go first.
@@ -157,11 +172,7 @@ export async function signer(input: SignerInput): Promise<void> {
     request: TxRequest,
   ): Promise<(TxPlan & { decision: { action: 'send' } }) | null> {
     for (;;) {
-      const planned = await summarized(
-        planner.planTransaction,
-        `simulate ${request.kind}`,
-        request,
-      );
+      const planned = await planAt(request, `simulate ${request.kind}`);
       if (planned.decision.action === 'send') {
         if (planned.decision.aboveCap) {
           log.warn('sending above the fee cap', {
@@ -182,7 +193,12 @@ export async function signer(input: SignerInput): Promise<void> {
         .map((q) => q.deadlineMs)
         .filter((d): d is number => d !== undefined && d > Date.now());
       const wakeInMs = Math.min(settings.feeWaitMs, ...deadlines.map((d) => d - Date.now()));
-      await condition(() => urgentBehind(request) !== undefined, wakeInMs);
+      // A request past its own deadline keeps its place (it waits above the past-deadline
+      // ceiling); only one that is not yet makes way.
+      await condition(
+        () => !pastDeadline(request) && urgentBehind(request) !== undefined,
+        wakeInMs,
+      );
       const urgent = urgentBehind(request);
       if (urgent && !pastDeadline(request)) {
         log.info('a time-critical request goes first', {
@@ -280,10 +296,14 @@ export async function signer(input: SignerInput): Promise<void> {
       }
       // stuck: replace at the same nonce with higher fees, unless that would break the cap
       // before the deadline (then keep waiting for the current versions).
-      const fresh = await summarized(
-        planner.planTransaction,
-        `re-plan stuck ${request.kind} nonce ${nonce}`,
+      // Above the cap only for a time-critical request past its deadline, this one or one that
+      // waits behind this nonce; then at the market quote, up to the past-deadline ceiling.
+      const blocked = urgentBehind(request);
+      const urgentNow = pastDeadline(request) || blocked !== undefined;
+      const fresh = await planAt(
         request,
+        `re-plan stuck ${request.kind} nonce ${nonce}`,
+        blocked !== undefined,
       );
       const quote =
         fresh.decision.action === 'send'
@@ -305,30 +325,24 @@ export async function signer(input: SignerInput): Promise<void> {
           replacementBumpBps: settings.replacementBumpBps,
         } satisfies GasPolicy,
       );
-      // Above the cap only for a time-critical request past its deadline, this one or one that
-      // waits behind this nonce.
-      const blocked = urgentBehind(request);
-      const mayExceedCap =
-        (fresh.decision.action === 'send' && fresh.decision.aboveCap) ||
-        pastDeadline(request) ||
-        blocked !== undefined;
-      if (mayExceedCap && bumped.maxFeePerGas > BigInt(settings.maxFeeCapWei)) {
+      const limit = urgentNow ? settings.maxFeePastDeadlineWei : settings.maxFeeCapWei;
+      if (limit !== undefined && bumped.maxFeePerGas > BigInt(limit)) {
+        log.warn(
+          urgentNow
+            ? 'transaction stuck but a replacement would exceed the past-deadline ceiling; waiting'
+            : 'transaction stuck but a replacement would exceed the fee cap; waiting',
+          { kind: request.kind, nonce },
+        );
+        continue;
+      }
+      if (bumped.maxFeePerGas > BigInt(settings.maxFeeCapWei)) {
         log.warn('replacing a stuck transaction above the fee cap', {
           kind: request.kind,
           nonce,
           reason: pastDeadline(request)
             ? 'its deadline has passed'
-            : blocked
-              ? `${blocked.idempotencyKey} is past its deadline and waits for this nonce`
-              : 'the current quote is above the cap past the deadline',
+            : `${blocked?.idempotencyKey ?? 'a request'} is past its deadline and waits for this nonce`,
         });
-      }
-      if (bumped.maxFeePerGas > BigInt(settings.maxFeeCapWei) && !mayExceedCap) {
-        log.warn('transaction stuck but a replacement would exceed the fee cap; waiting', {
-          kind: request.kind,
-          nonce,
-        });
-        continue;
       }
       fees = {
         maxFeePerGas: bumped.maxFeePerGas.toString(),
@@ -361,7 +375,10 @@ export async function signer(input: SignerInput): Promise<void> {
     } catch (error) {
       result = failureResult(request, error);
     }
-    if (result === null) continue; // deferred behind a time-critical request
+    if (result === null) {
+      current = null; // deferred behind a time-critical request; nothing signed for it yet
+      continue;
+    }
     queue.splice(queue.indexOf(request), 1);
     current = null;
     results.set(request.idempotencyKey, result);
@@ -372,6 +389,15 @@ export async function signer(input: SignerInput): Promise<void> {
 /** Whether `request` is time-critical and its deadline has passed (workflow time). */
 function pastDeadline(request: TxRequest): boolean {
   return request.deadlineMs !== undefined && Date.now() >= request.deadlineMs;
+}
+
+/**
+ * `request` as the planner must see it once this workflow decided it is past its deadline: a
+ * deadline at the epoch, so a worker whose clock lags the workflow's cannot answer "wait" (which
+ * would re-plan at once, in a loop without a timer).
+ */
+function asPastDeadline(request: TxRequest): TxRequest {
+  return { ...request, deadlineMs: 0 };
 }
 
 function failureResult(request: TxRequest, error: unknown): TxResult {

@@ -93,8 +93,9 @@ export interface LifecycleSettings {
   /** Re-submit a batch item when no result arrived within this time (a lost batcher). */
   batchResultTimeoutMs: number;
   /**
-   * How long the stake waits for gas under the fee cap, from the start of the stake step; after
-   * that it goes out above the cap (user ETH idles in the pool meanwhile). Unset: never above.
+   * How long the stake waits for gas under the fee cap, from when the stake step first passes its
+   * pause gate; after that it may go out above the cap, up to the signer's past-deadline ceiling
+   * (user ETH idles in the pool meanwhile). Unset: never above the cap.
    */
   stakeFeeDeadlineMs?: number;
 }

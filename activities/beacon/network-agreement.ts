@@ -9,6 +9,7 @@
 import { DvtError } from '../../domain/errors.js';
 import type { SsvApiClient } from '../ssv/ssv-api-client.js';
 import type { SsvNetworkClient } from '../ssv/ssv-network-client.js';
+import type { FieldLogger } from '../field-logger.js';
 
 /** Parameters of {@link checkNetworkAgreement}. */
 export interface CheckNetworkAgreementParameters {
@@ -174,19 +175,13 @@ export async function checkSsvApiAgreement(
   return { status: 'agree', compared };
 }
 
-/** A logger with pino's call shape (fields first, then a constant message). */
-export interface AgreementLogger {
-  info(fields: Record<string, unknown>, message: string): void;
-  warn(fields: Record<string, unknown>, message: string): void;
-}
-
 /**
  * {@link checkSsvApiAgreement} for the worker's start-up: throws on a mismatch, logs a warning when
  * the API is down or nothing could be compared (the worker still starts), an info line otherwise.
  */
 export async function verifySsvApiAgreement(
   params: CheckSsvApiAgreementParameters,
-  logger: AgreementLogger | null,
+  logger: FieldLogger | null,
 ): Promise<SsvApiAgreement> {
   const result = await checkSsvApiAgreement(params);
   const where = { ssvApi: params.endpoints.ssvApi, ssvApiNetwork: params.endpoints.ssvApiNetwork };

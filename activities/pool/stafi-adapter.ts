@@ -59,6 +59,27 @@ export function stafiContractKey(name: string): string {
 }
 
 /** Dependencies of {@link makeStafiPoolAdapter}. */
+/** What the StaFi super node pays per key, gwei (stafi-pool.md §3.3–3.4): fixed by the contract. */
+export const STAFI_SUPER_NODE_AMOUNTS_GWEI = { deposit: '1000000000', stake: '31000000000' };
+
+/**
+ * Refuses deposit and stake amounts the StaFi super node does not pay: deposit data signed for
+ * another amount would make every deposit or stake revert (and the lifecycles halt).
+ */
+export function checkStafiAmounts(amounts: { depositGwei: string; stakeGwei: string }): void {
+  const { deposit, stake } = STAFI_SUPER_NODE_AMOUNTS_GWEI;
+  if (amounts.depositGwei === deposit && amounts.stakeGwei === stake) return;
+  throw new DvtError(
+    'ERR_CONFIG',
+    `The StaFi super node pays exactly ${deposit} gwei per deposit and ${stake} gwei per stake, ` +
+      `not ${amounts.depositGwei} and ${amounts.stakeGwei}.`,
+    {
+      details: { depositGwei: amounts.depositGwei, stakeGwei: amounts.stakeGwei },
+      hint: 'Unset DVT_DEPOSIT_AMOUNT_GWEI and DVT_STAKE_AMOUNT_GWEI (router.depositAmountGwei, router.stakeAmountGwei) for a StaFi pool.',
+    },
+  );
+}
+
 export interface StafiPoolAdapterDeps {
   provider: Provider;
   /** StafiStorage: the one stable entry point. */

@@ -10,7 +10,7 @@
  */
 import { formatEther } from 'ethers';
 import { DvtError } from '../../domain/errors.js';
-import { earliestDeadline } from '../../domain/tx/fee-policy.js';
+import { earliestDeadline, isEpochMs } from '../../domain/tx/fee-policy.js';
 import { clusterIdOf, normalizeOperatorIds } from '../../domain/ssv/cluster.js';
 import { getIndexedCluster, type ClusterIndexState } from '../../domain/ssv/cluster-index.js';
 import { registrationDeposit, type FeeParameters } from '../../domain/ssv/runway.js';
@@ -125,10 +125,7 @@ export function makeExecuteBatch(
       if (typeof item.pubkey !== 'string' || !PUBKEY.test(item.pubkey)) {
         bad(`Item ${item.itemKey} has no lower-case 48-byte pubkey.`);
       }
-      if (
-        item.deadlineMs !== undefined &&
-        !(Number.isSafeInteger(item.deadlineMs) && item.deadlineMs >= 0)
-      ) {
+      if (item.deadlineMs !== undefined && !isEpochMs(item.deadlineMs)) {
         bad(`Item ${item.itemKey} has a deadline that is not epoch milliseconds.`);
       }
     }

@@ -33,6 +33,7 @@ import type {
   IndexSnapshotKey,
   IndexSnapshotStore,
 } from './index-snapshot-store.js';
+import type { FieldLogger } from '../field-logger.js';
 
 /** What the caller stores between syncs (JSON). */
 export interface ClusterIndexSyncState {
@@ -204,12 +205,6 @@ export type ClusterIndexSync = ReturnType<typeof makeClusterIndexSync>;
 /** The owner index kept in memory and synced to the head on every call. */
 export type OwnerIndex = () => Promise<ClusterIndexState>;
 
-/** A logger with pino's call shape (fields first, then a constant message). */
-export interface OwnerIndexLogger {
-  info(fields: Record<string, unknown>, message: string): void;
-  warn(fields: Record<string, unknown>, message: string): void;
-}
-
 /** Options of {@link makeOwnerIndex}. */
 export interface OwnerIndexOptions {
   /** Chain id of the provider; part of the snapshot identity. Required with a `store`. */
@@ -228,7 +223,7 @@ export interface OwnerIndexOptions {
    */
   snapshotEveryBlocks?: number;
   /** Start-up and reorg lines; none: silent. */
-  logger?: OwnerIndexLogger | null;
+  logger?: FieldLogger | null;
 }
 
 /** A sync state and the hash of its last scanned block, read before the logs up to it. */
@@ -248,14 +243,23 @@ interface Checkpoint {
  * `store` receives, and what a reorg rolls back to. Every sync first checks that the tip's block
  * hash is still canonical; if not (a reorg, logged), the tip is dropped and rebuilt from the
  * confirmed checkpoint, and if that block was replaced too, from the last stored snapshot whose
- * block is still canonical, else from the first block. On the first sync the stored snapshot is
- * loaded when it was built for this chain id, SSVNetwork, owner, first block and v2 upgrade block
- * and its block is canonical; otherwise the log says why and the index rescans. A snapshot that
- * cannot be read or written is a warning, never an error.
+ * block is still canonical, else from the first block. Without a tip (a previous sync or rollback
+ * failed half-way, e.g. on an RPC error) the confirmed checkpoint's own hash is checked the same
+ * way; until a check of it succeeded after a reorg, nothing is built on it and no snapshot is
+ * written. On the first sync the stored snapshot is loaded when it was built for this chain id,
+ * SSVNetwork, owner, first block and v2 upgrade block and its block is canonical; otherwise the
+ * log says why and the index rescans. A snapshot that cannot be read or written is a warning,
+ * never an error.
  *
- * The confirmed checkpoint only advances to blocks whose hash was read before their logs were
- * fetched (the scan target, or an earlier tip that a later hash check confirmed), so a snapshot
- * never pairs one chain's hash with another chain's events.
+ * What a confirmed checkpoint (and so a snapshot) guarantees: its block hash was read before the
+ * logs up to it were fetched and read again, with the same answer, after them — right after the
+ * scan when it is the scan target, by the next sync's tip check when it is a promoted tip — and
+ * the checkpoint it was built on was found canonical in between. A block hash commits to every
+ * block below it, so a reorg at or below the checkpoint block while its logs were read is detected
+ * (a changed target hash keeps the previous checkpoint and fails the sync with the retryable
+ * `ERR_UPSTREAM_UNAVAILABLE`), unless the chain left that branch and came back between the two
+ * reads. `eth_getLogs` answers carry no block hash, so logs served from a node on another branch
+ * than both hash reads (a load balancer over nodes that disagree) are not detected.
  */
 export function makeOwnerIndex(
   indexSync: ClusterIndexSync,
@@ -304,6 +308,12 @@ export function makeOwnerIndex(
   let tips: { blockNumber: number; blockHash: string }[] = [];
   /** Block and cursor of the snapshot in the store, to skip rewriting an unchanged one. */
   let stored: { blockNumber: number; cursor: EventPosition | null } | null = null;
+  /**
+   * Set from the moment a reorg is seen until the confirmed checkpoint's hash was read again and
+   * matched (or the checkpoint was replaced): its block may be orphaned, so nothing is built on it
+   * and it is not snapshotted. A failed read leaves it set, and the next sync checks again.
+   */
+  let unverified = false;
 
   const blockOf = (checkpoint: Checkpoint | null): number =>
     checkpoint === null ? beforeFirst : checkpoint.state.scannedToBlock;
@@ -420,8 +430,41 @@ export function makeOwnerIndex(
     }
   }
 
+  /** Forgets the tip and everything scanned after the confirmed checkpoint. */
+  function dropTip(): void {
+    tip = null;
+    pending = [];
+    tips = [];
+  }
+
+  /**
+   * Checks that the confirmed checkpoint's block is still canonical, and replaces the checkpoint
+   * by the last canonical snapshot (else the first block) when it is not. Clears `unverified` only
+   * once that is settled: when a read throws, the checkpoint stays suspect for the next sync.
+   */
+  async function verifyConfirmed(): Promise<void> {
+    if (confirmed !== null) {
+      const confirmedHash = await indexSync.blockHash(confirmed.state.scannedToBlock);
+      if (confirmedHash !== confirmed.blockHash) {
+        logger?.warn(
+          {
+            ...where,
+            blockNumber: confirmed.state.scannedToBlock,
+            indexedHash: confirmed.blockHash,
+            canonicalHash: confirmedHash,
+          },
+          'SSV index reorg replaced the confirmed checkpoint; resuming from the last canonical snapshot',
+        );
+        confirmed = await loadSnapshot();
+      }
+    }
+    unverified = false;
+  }
+
   /** Drops the tip after a reorg, and the confirmed checkpoint too when its block was replaced. */
   async function rollBack(replaced: { blockNumber: number; hash: string }, actual: string | null) {
+    unverified = true;
+    dropTip();
     logger?.warn(
       {
         ...where,
@@ -431,43 +474,58 @@ export function makeOwnerIndex(
       },
       'SSV index reorg detected; rolling back to the confirmed checkpoint',
     );
-    tip = null;
-    pending = [];
-    tips = [];
-    if (confirmed === null) return;
-    const confirmedHash = await indexSync.blockHash(confirmed.state.scannedToBlock);
-    if (confirmedHash === confirmed.blockHash) return;
-    logger?.warn(
+    await verifyConfirmed();
+  }
+
+  /**
+   * Fails the sync when the block hash at `blockNumber` is no longer `expected`: the chain moved
+   * under a scan (a reorg, or RPC nodes that disagree). The tip is dropped and the confirmed
+   * checkpoint is checked again by the next sync.
+   */
+  async function expectHash(blockNumber: number, expected: string, step: string): Promise<void> {
+    const actual = await indexSync.blockHash(blockNumber);
+    if (actual === expected) return;
+    unverified = true;
+    dropTip();
+    throw new DvtError(
+      'ERR_UPSTREAM_UNAVAILABLE',
+      `SSV index block ${blockNumber} changed ${step} (a reorg, or RPC nodes that disagree); the scan was discarded.`,
       {
-        ...where,
-        blockNumber: confirmed.state.scannedToBlock,
-        indexedHash: confirmed.blockHash,
-        canonicalHash: confirmedHash,
+        details: { blockNumber, expectedHash: expected, canonicalHash: actual },
+        hint: 'The index keeps its previous checkpoint and rescans from it; the call is retried. If this repeats without reorgs, point the execution RPC at a single node.',
       },
-      'SSV index reorg replaced the confirmed checkpoint; resuming from the last canonical snapshot',
     );
-    confirmed = await loadSnapshot();
   }
 
   async function syncOnce(): Promise<ClusterIndexState> {
+    /** Whether the confirmed checkpoint was found canonical during this call. */
+    let checked = false;
     if (!loaded) {
-      confirmed = await loadSnapshot();
+      confirmed = await loadSnapshot(); // checks the snapshot's block hash
       loaded = true;
+      checked = true;
     }
     const head = await indexSync.head();
-    if (tip !== null) {
+    if (tip !== null && !unverified) {
       const tipBlock = tip.state.scannedToBlock;
       const actual = tipBlock === head.number ? head.hash : await indexSync.blockHash(tipBlock);
       if (actual !== tip.blockHash) {
         await rollBack({ blockNumber: tipBlock, hash: tip.blockHash }, actual);
+        checked = true;
       }
+    }
+    // No tip vouches for the confirmed checkpoint (a failed scan or rollback left none): check it
+    // itself before building on it, or a replaced block's events would stay folded for good.
+    if (!checked && (tip === null || unverified)) {
+      dropTip();
+      await verifyConfirmed();
     }
 
     let base = tip ?? confirmed;
     const target = head.number - confirmations;
     if (target > blockOf(base)) {
       // The tip is behind the follow distance: scan up to it as the new confirmed checkpoint,
-      // its hash read before its logs.
+      // its hash read before its logs and again after them.
       const targetHash = target === head.number ? head.hash : await indexSync.blockHash(target);
       if (targetHash === null) {
         throw new DvtError(
@@ -479,13 +537,19 @@ export function makeOwnerIndex(
           },
         );
       }
+      // The base was found canonical before the target hash was read; check it again after, so
+      // that a reorg below it in between cannot pass unnoticed.
+      if (base !== null) {
+        await expectHash(blockOf(base), base.blockHash, 'as the scan after it started');
+      }
       const result = await indexSync.sync(base?.state ?? null, { toBlock: target });
+      // A changed hash means the logs may come from another branch than the hash: keep the
+      // previous checkpoint rather than pair them.
+      await expectHash(target, targetHash, 'while its logs were read');
       confirmed = { state: { ...result.state, scannedToBlock: target }, blockHash: targetHash };
       // The old tip is folded into it; a failed scan below must not leave a tip behind it.
       base = confirmed;
-      tip = null;
-      pending = [];
-      tips = [];
+      dropTip();
     } else {
       // The tip already covers the follow distance: the newest earlier tip at least
       // `confirmations` deep becomes the confirmed checkpoint, with the events up to it.
@@ -508,7 +572,7 @@ export function makeOwnerIndex(
         tips = tips.filter((t) => t.blockNumber > promote.blockNumber);
       }
     }
-    if (confirmed !== null) await saveSnapshot(confirmed);
+    if (confirmed !== null && !unverified) await saveSnapshot(confirmed);
 
     if (head.number > blockOf(base)) {
       const result = await indexSync.sync(base?.state ?? null, { toBlock: head.number });

@@ -12,7 +12,7 @@
  * atomically (temporary file, then rename), and one in memory for tests.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { lstat, mkdir, open, readFile, readdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import type { ClusterIndexSyncState } from './cluster-index-sync.js';
@@ -169,22 +169,69 @@ function serialize(snapshot: IndexSnapshot): string {
 export interface FileIndexSnapshotStoreParameters {
   /** Directory of the snapshot files; created (mode 0700) on the first save. */
   dir: string;
+  /** Clock in ms since the epoch, to age leftover temporary files; default `Date.now`. */
+  now?: () => number;
+}
+
+/**
+ * Age after which a temporary file of a save is taken for a crash's leftover. A younger one may
+ * belong to a save still under way in another process sharing the directory.
+ */
+export const STALE_TEMPORARY_FILE_MS = 5 * 60_000;
+
+/** `<snapshot file>.<pid>.<8 hex>.tmp`, as {@link makeFileIndexSnapshotStore} names them. */
+const TEMPORARY_SUFFIX = /^\.[0-9]+\.[0-9a-f]{8}\.tmp$/;
+
+/**
+ * Removes the temporary files of `fileName` older than {@link STALE_TEMPORARY_FILE_MS} (what a
+ * crash mid-save leaves). Only regular files named like this store's own temporaries are touched.
+ * Best effort: a file that cannot be listed or removed stays for a later attempt.
+ */
+async function removeStaleTemporaries(
+  dir: string,
+  fileName: string,
+  now: () => number,
+): Promise<void> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return;
+  }
+  const leftovers = names.filter(
+    (name) => name.startsWith(fileName) && TEMPORARY_SUFFIX.test(name.slice(fileName.length)),
+  );
+  await Promise.all(
+    leftovers.map(async (name) => {
+      const file = path.join(dir, name);
+      try {
+        const stats = await lstat(file);
+        if (stats.isFile() && now() - stats.mtimeMs > STALE_TEMPORARY_FILE_MS) await rm(file);
+      } catch {
+        // Removed meanwhile, or not ours to remove: the snapshot itself does not depend on it.
+      }
+    }),
+  );
 }
 
 /**
  * Snapshots as files `<dir>/ssv-index-<chainId>-<ssvNetwork>-<owner>.json`. A save writes and
  * fsyncs a temporary file beside the target and renames it over the target, so a crash leaves the
- * old snapshot or the new one, never half of one. A file that cannot be read or parsed loads as
- * `corrupt`.
+ * old snapshot or the new one, never half of one; the temporary files such a crash leaves are
+ * removed by the next load or save of that snapshot once they are older than
+ * {@link STALE_TEMPORARY_FILE_MS}. A file that cannot be read or parsed loads as `corrupt`.
  */
 export function makeFileIndexSnapshotStore({
   dir,
+  now = Date.now,
 }: FileIndexSnapshotStoreParameters): IndexSnapshotStore {
   return {
     location: dir,
 
     async load(key) {
-      const file = path.join(dir, indexSnapshotFileName(key));
+      const name = indexSnapshotFileName(key);
+      const file = path.join(dir, name);
+      await removeStaleTemporaries(dir, name, now);
       let text: string;
       try {
         text = await readFile(file, 'utf8');
@@ -197,8 +244,10 @@ export function makeFileIndexSnapshotStore({
     },
 
     async save(snapshot) {
-      const file = path.join(dir, indexSnapshotFileName(snapshot));
+      const name = indexSnapshotFileName(snapshot);
+      const file = path.join(dir, name);
       await mkdir(dir, { recursive: true, mode: 0o700 });
+      await removeStaleTemporaries(dir, name, now);
       const temporary = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
       try {
         const handle = await open(temporary, 'w', 0o600);

@@ -18,6 +18,11 @@ export interface GasPolicy {
   baseFeeMultiplierBps: number;
   /** A replacement raises both fees by at least this much (nodes require ≥ 10%). */
   replacementBumpBps: number;
+  /**
+   * Past its deadline a time-critical transaction may pay above `maxFeeCapWei`, but never more
+   * than this max fee per gas; absent: no ceiling.
+   */
+  deadlineFeeCapWei?: bigint;
 }
 
 export const DEFAULT_GAS_POLICY: GasPolicy = {
@@ -57,7 +62,9 @@ export function quoteFees(baseFeeWei: bigint, policy: GasPolicy): Fees {
 /**
  * Whether to send now and at which fees:
  * - the quote fits under the cap: send at the quote;
- * - the deadline has passed: send at the quote even above the cap (the caller logs the reason);
+ * - the deadline has passed: send at the quote even above the cap (the caller logs the reason),
+ *   clamped to the past-deadline ceiling `deadlineFeeCapWei`; wait when even the base fee plus
+ *   tip is above that ceiling;
  * - the base fee plus tip fits under the cap: send with the max fee clamped to the cap;
  * - otherwise wait for lower fees.
  */
@@ -73,13 +80,32 @@ export function decideFees({
     return { action: 'send', fees: quote, aboveCap: false, reason: 'fees within the cap' };
   }
   if (deadlineMs !== undefined && nowMs >= deadlineMs) {
+    const ceiling = policy.deadlineFeeCapWei;
+    if (ceiling === undefined || quote.maxFeePerGas <= ceiling) {
+      return {
+        action: 'send',
+        fees: quote,
+        aboveCap: true,
+        reason:
+          `deadline passed: sending at max fee ${gwei(quote.maxFeePerGas)} gwei, above the ` +
+          `cap of ${gwei(cap)} gwei`,
+      };
+    }
+    if (baseFeeWei + quote.maxPriorityFeePerGas <= ceiling) {
+      return {
+        action: 'send',
+        fees: { maxFeePerGas: ceiling, maxPriorityFeePerGas: quote.maxPriorityFeePerGas },
+        aboveCap: true,
+        reason:
+          `deadline passed: sending above the cap of ${gwei(cap)} gwei, max fee clamped to ` +
+          `the past-deadline ceiling of ${gwei(ceiling)} gwei`,
+      };
+    }
     return {
-      action: 'send',
-      fees: quote,
-      aboveCap: true,
+      action: 'wait',
       reason:
-        `deadline passed: sending at max fee ${gwei(quote.maxFeePerGas)} gwei, above the ` +
-        `cap of ${gwei(cap)} gwei`,
+        `deadline passed, but base fee ${gwei(baseFeeWei)} gwei plus tip is above even the ` +
+        `past-deadline ceiling of ${gwei(ceiling)} gwei; waiting for lower fees`,
     };
   }
   if (baseFeeWei + quote.maxPriorityFeePerGas <= cap) {
@@ -109,6 +135,11 @@ export function bumpFees(previous: Fees, current: Fees, policy: GasPolicy): Fees
   const tip = max(bump(previous.maxPriorityFeePerGas), current.maxPriorityFeePerGas);
   const maxFee = max(bump(previous.maxFeePerGas), current.maxFeePerGas);
   return { maxPriorityFeePerGas: tip, maxFeePerGas: maxFee < tip ? tip : maxFee };
+}
+
+/** Whether `value` can be a deadline: whole, non-negative epoch milliseconds. */
+export function isEpochMs(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
 }
 
 /**

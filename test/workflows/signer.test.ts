@@ -27,7 +27,8 @@ import {
 
 const GWEI = 1_000_000_000n;
 const CAP = 100n * GWEI;
-const policy: GasPolicy = { ...DEFAULT_GAS_POLICY, maxFeeCapWei: CAP };
+const CEILING = 400n * GWEI;
+const policy: GasPolicy = { ...DEFAULT_GAS_POLICY, maxFeeCapWei: CAP, deadlineFeeCapWei: CEILING };
 const settings: SignerSettings = {
   confirmations: 1,
   stuckAfterMs: 300,
@@ -35,6 +36,7 @@ const settings: SignerSettings = {
   feeWaitMs: 400,
   replacementBumpBps: 1_250,
   maxFeeCapWei: CAP.toString(),
+  maxFeePastDeadlineWei: CEILING.toString(),
 };
 const ACCOUNT = '0x00000000000000000000000000000000000000aa';
 
@@ -64,7 +66,14 @@ interface Signed {
  * and is above `minedAbove` (a congested mempool); else the await reports it stuck.
  */
 function fakeChain() {
-  const chain = { baseFee: 300n * GWEI, minedAbove: 0n, signed: [] as Signed[] };
+  const chain = {
+    baseFee: 300n * GWEI,
+    minedAbove: 0n,
+    /** How far the planning worker's clock lags the workflow's. */
+    plannerLagMs: 0,
+    plans: 0,
+    signed: [] as Signed[],
+  };
   const byHash = new Map<string, Signed>();
   const activities: Pick<
     ChainActivities,
@@ -75,10 +84,11 @@ function fakeChain() {
     | 'awaitTransaction'
   > = {
     planTransaction: (request: TxRequest): Promise<TxPlan> => {
+      chain.plans++;
       const decision = decideFees({
         baseFeeWei: chain.baseFee,
         policy,
-        nowMs: Date.now(),
+        nowMs: Date.now() - chain.plannerLagMs,
         deadlineMs: request.deadlineMs,
       });
       return Promise.resolve({
@@ -197,8 +207,9 @@ describe('signer gas deadline', () => {
       expect(chain.signed).toHaveLength(1);
       expect(chain.signed[0]?.key).toMatch(/^test\/urgent\//);
       expect(chain.signed[0]?.atMs).toBeGreaterThanOrEqual(deadlineMs);
-      // Above the cap: the policy's quote at 300 gwei of base fee (2 × 300 + 1 gwei).
-      expect(chain.signed[0]?.maxFeePerGas).toBe(601n * GWEI);
+      // Above the cap: the policy's quote at 300 gwei of base fee (2 × 300 + 1 gwei), clamped
+      // to the past-deadline ceiling.
+      expect(chain.signed[0]?.maxFeePerGas).toBe(CEILING);
       expect((await status()).queued).toHaveLength(1);
 
       chain.baseFee = 10n * GWEI;
@@ -227,13 +238,36 @@ describe('signer gas deadline', () => {
       const [first, replacement] = chain.signed;
       expect(replacement?.key).toBe(first?.key);
       expect(replacement?.nonce).toBe(7);
-      // Not replaced before the deadline (the bump would break the cap), then 12.5 % above it.
+      // Not replaced before the deadline (the bump would break the cap), then at the market
+      // quote above it (2 × 95 + 1 gwei), not one 12.5 % step at a time.
       expect(replacement?.atMs).toBeGreaterThanOrEqual(deadlineMs);
-      expect(replacement?.maxFeePerGas).toBe(112_500_000_000n);
+      expect(replacement?.maxFeePerGas).toBe(191n * GWEI);
 
       const urgentResult = await urgent;
       expect(urgentResult).toMatchObject({ status: 'mined', nonce: 8, aboveCap: true });
       expect(chain.signed[2]?.key).toMatch(/^test\/urgent\//);
+    });
+  });
+
+  it('past its deadline waits, without a busy loop, while even the base fee is above the ceiling; the workflow clock decides', async () => {
+    const { chain, activities } = fakeChain();
+    chain.baseFee = 500n * GWEI;
+    // The planning worker's clock lags by a minute: it alone would never see the deadline pass.
+    chain.plannerLagMs = 60_000;
+    await withSigner(activities, async (submit, status) => {
+      const deadlineMs = Date.now() + 500;
+      const urgent = submit(request('urgent', deadlineMs));
+      const other = submit(request('other-urgent', deadlineMs));
+      await eventually(async () => ((await status()).queued.length === 2 ? true : undefined));
+      await delay(2_500);
+      // About one plan per feeWaitMs (400 ms) since the deadline, nothing signed.
+      expect(chain.signed).toEqual([]);
+      expect(chain.plans).toBeLessThan(20);
+
+      chain.baseFee = 300n * GWEI;
+      expect(await urgent).toMatchObject({ status: 'mined', aboveCap: true, nonce: 7 });
+      expect(await other).toMatchObject({ status: 'mined', aboveCap: true, nonce: 8 });
+      expect(chain.signed.map((s) => s.maxFeePerGas)).toEqual([CEILING, CEILING]);
     });
   });
 });

@@ -1,6 +1,8 @@
 // An in-memory chain for the owner-index tests: blocks with hashes and ABI-encoded SSVNetwork logs
 // of one owner, answered through the few Provider methods the index sync uses, with every
-// eth_getLogs range recorded. `reorg` replaces the blocks from a height on, as a fork would.
+// eth_getLogs range recorded. `reorg` replaces the blocks from a height on, as a fork would;
+// `beforeBlockRead` and `beforeLogsOf` run a hook (a reorg, or a failure as an RPC error would
+// give) just before a block read or an eth_getLogs call is answered.
 import { Interface, id, zeroPadValue, type Log, type Provider } from 'ethers';
 import { SSV_NETWORK_EVENTS_ABI } from '../../../activities/abi/ssv-network.js';
 
@@ -54,12 +56,49 @@ interface FakeBlock {
   logs: Log[];
 }
 
+/** What a failing RPC call rejects with (ethers would give a network or server error). */
+export class FakeRpcError extends Error {
+  override readonly name = 'FakeRpcError';
+}
+
+interface LogFilter {
+  address: string;
+  topics: [string[], string];
+  fromBlock: number;
+  toBlock: number;
+}
+
+interface BlockHook {
+  blockNumber: number;
+  /** Reads of the block still to come before the hook runs (1: the next). */
+  nth: number;
+  hook: () => void;
+}
+
+interface LogsHook {
+  blockNumber: number;
+  hook: () => void;
+  remaining: number;
+}
+
+/** Runs `hook`; what it throws becomes the rejection of the call it stands before. */
+function runHook<T>(hook: () => void, answer: () => T): Promise<T> {
+  try {
+    hook();
+  } catch (error) {
+    return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+  }
+  return Promise.resolve(answer());
+}
+
 /** The chain; block 0 is genesis, every later block is mined by `mine`. */
 export class FakeSsvChain {
   readonly blocks: FakeBlock[] = [];
   /** `[fromBlock, toBlock]` of every eth_getLogs call, in order. */
   readonly logRanges: [number, number][] = [];
   private fork = 'main';
+  private readonly blockHooks: BlockHook[] = [];
+  private readonly logsHooks: LogsHook[] = [];
 
   constructor() {
     this.blocks.push({ hash: this.hashOf(0), logs: [] });
@@ -107,6 +146,35 @@ export class FakeSsvChain {
     this.fork = name;
   }
 
+  /**
+   * Runs `hook` once, as the `nth` next eth_getBlockByNumber read of `blockNumber` by number
+   * (1: the very next) arrives; the read answers from the chain as the hook left it, and fails
+   * with what the hook throws.
+   */
+  beforeBlockRead(blockNumber: number, hook: () => void, nth = 1): void {
+    this.blockHooks.push({ blockNumber, nth, hook });
+  }
+
+  /** Makes the `nth` next read of `blockNumber` by number fail once, as an RPC error would. */
+  failBlockRead(blockNumber: number, nth = 1): void {
+    this.beforeBlockRead(
+      blockNumber,
+      () => {
+        throw new FakeRpcError(`connection reset reading block ${blockNumber}`);
+      },
+      nth,
+    );
+  }
+
+  /**
+   * Runs `hook` as each of the next `times` eth_getLogs calls whose range holds `blockNumber`
+   * arrives, before it is answered; the call answers from the chain as the hook left it, and fails
+   * with what the hook throws.
+   */
+  beforeLogsOf(blockNumber: number, hook: () => void, times = 1): void {
+    this.logsHooks.push({ blockNumber, hook, remaining: times });
+  }
+
   hash(blockNumber: number): string {
     const block = this.blocks[blockNumber];
     if (!block) throw new Error(`no block ${blockNumber}`);
@@ -116,30 +184,54 @@ export class FakeSsvChain {
   readonly provider = {
     getBlockNumber: () => Promise.resolve(this.head),
     getBlock: (tag: number | 'latest') => {
-      const blockNumber = tag === 'latest' ? this.head : tag;
-      const block = this.blocks[blockNumber];
-      return Promise.resolve(block ? { number: blockNumber, hash: block.hash } : null);
+      const due = tag === 'latest' ? [] : this.dueBlockHooks(tag);
+      return runHook(
+        () => {
+          for (const entry of due) entry.hook();
+        },
+        () => {
+          const blockNumber = tag === 'latest' ? this.head : tag;
+          const block = this.blocks[blockNumber];
+          return block ? { number: blockNumber, hash: block.hash } : null;
+        },
+      );
     },
-    getLogs: (filter: {
-      address: string;
-      topics: [string[], string];
-      fromBlock: number;
-      toBlock: number;
-    }) => {
+    getLogs: (filter: LogFilter) => {
       this.logRanges.push([filter.fromBlock, filter.toBlock]);
-      const [topic0s, ownerTopic] = filter.topics;
-      const logs = this.blocks
-        .slice(filter.fromBlock, filter.toBlock + 1)
-        .flatMap((block) => block.logs)
-        .filter(
-          (log) =>
-            log.address === filter.address.toLowerCase() &&
-            topic0s.includes(log.topics[0] ?? '') &&
-            log.topics[1] === ownerTopic,
-        );
-      return Promise.resolve(logs);
+      const due = this.logsHooks.find(
+        (entry) =>
+          entry.remaining > 0 &&
+          entry.blockNumber >= filter.fromBlock &&
+          entry.blockNumber <= filter.toBlock,
+      );
+      if (due !== undefined) due.remaining--;
+      return runHook(due?.hook ?? (() => undefined), () => this.logsFor(filter));
     },
   } as unknown as Provider;
+
+  /** Counts a read of `blockNumber` against its hooks; returns those due now, and forgets them. */
+  private dueBlockHooks(blockNumber: number): BlockHook[] {
+    const due: BlockHook[] = [];
+    for (const entry of this.blockHooks) {
+      if (entry.blockNumber === blockNumber && --entry.nth === 0) due.push(entry);
+    }
+    const waiting = this.blockHooks.filter((entry) => entry.nth > 0);
+    this.blockHooks.splice(0, this.blockHooks.length, ...waiting);
+    return due;
+  }
+
+  private logsFor(filter: LogFilter): Log[] {
+    const [topic0s, ownerTopic] = filter.topics;
+    return this.blocks
+      .slice(filter.fromBlock, filter.toBlock + 1)
+      .flatMap((block) => block.logs)
+      .filter(
+        (log) =>
+          log.address === filter.address.toLowerCase() &&
+          topic0s.includes(log.topics[0] ?? '') &&
+          log.topics[1] === ownerTopic,
+      );
+  }
 }
 
 /** topic1 of `owner`, for checks. */

@@ -1,7 +1,16 @@
 // The file store of owner-index snapshots: one file per chain id, SSVNetwork and owner, written
-// atomically (a failed write leaves the previous snapshot and no temporary file), and anything
-// that is not a valid snapshot loads as `corrupt` with a reason instead of throwing.
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+// atomically (a failed write leaves the previous snapshot and no temporary file; the temporary
+// files a crash leaves are removed by the next load or save once stale, and nothing else), and
+// anything that is not a valid snapshot loads as `corrupt` with a reason instead of throwing.
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
@@ -9,6 +18,7 @@ import {
   makeOwnerIndex,
 } from '../../../activities/ssv/cluster-index-sync.js';
 import {
+  STALE_TEMPORARY_FILE_MS,
   indexSnapshotFileName,
   makeFileIndexSnapshotStore,
   type IndexSnapshot,
@@ -114,6 +124,61 @@ describe('makeFileIndexSnapshotStore', () => {
 
     expect(readdirSync(dir).sort()).toEqual([indexSnapshotFileName(other), FILE_NAME].sort());
     await expect(store.load(KEY)).resolves.toEqual({ status: 'found', snapshot: snapshot(17) });
+  });
+
+  describe('temporary files left by a crash mid-save', () => {
+    const NOW = Date.UTC(2025, 0, 1);
+    const OTHER_FILE = indexSnapshotFileName({ ...KEY, chainId: 1 });
+    const stale = `${FILE_NAME}.4242.0badc0de.tmp`;
+    const staleToo = `${FILE_NAME}.7.12345678.tmp`;
+    const fresh = `${FILE_NAME}.4243.cafef00d.tmp`; // a save that may still be under way
+    /** Names that are not this snapshot's temporaries, all old. */
+    const others = [
+      `${OTHER_FILE}.4242.0badc0de.tmp`, // another snapshot's
+      `${FILE_NAME}.tmp`,
+      `${FILE_NAME}.4242.0badc0de.tmp.keep`,
+      `${FILE_NAME}.4242.0BADC0DE.tmp`,
+      `x${FILE_NAME}.4242.0badc0de.tmp`,
+      'notes.txt',
+    ];
+    const staleDir = `${FILE_NAME}.4244.deadbeef.tmp`; // a directory, never removed
+
+    /** The directory with the snapshot, the temporaries and the other files, dated. */
+    function leftovers(): void {
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(path.join(dir, FILE_NAME), JSON.stringify(snapshot(17)));
+      mkdirSync(path.join(dir, staleDir));
+      const old = (NOW - STALE_TEMPORARY_FILE_MS - 1_000) / 1000;
+      for (const name of [stale, staleToo, ...others]) {
+        writeFileSync(path.join(dir, name), '{"version":1,');
+        utimesSync(path.join(dir, name), old, old);
+      }
+      utimesSync(path.join(dir, staleDir), old, old);
+      writeFileSync(path.join(dir, fresh), '{"version":1,');
+      const recent = (NOW - 1_000) / 1000;
+      utimesSync(path.join(dir, fresh), recent, recent);
+    }
+
+    const kept = [FILE_NAME, fresh, staleDir, ...others].sort();
+
+    it('removes the stale ones of its snapshot on load, and nothing else', async () => {
+      leftovers();
+      const store = makeFileIndexSnapshotStore({ dir, now: () => NOW });
+
+      await expect(store.load(KEY)).resolves.toEqual({ status: 'found', snapshot: snapshot(17) });
+
+      expect(readdirSync(dir).sort()).toEqual(kept);
+    });
+
+    it('removes the stale ones of its snapshot on save, and nothing else', async () => {
+      leftovers();
+      const store = makeFileIndexSnapshotStore({ dir, now: () => NOW });
+
+      await store.save(snapshot(18));
+
+      expect(readdirSync(dir).sort()).toEqual(kept);
+      await expect(store.load(KEY)).resolves.toEqual({ status: 'found', snapshot: snapshot(18) });
+    });
   });
 
   it('lets a restarted worker resume from the file the previous one wrote', async () => {

@@ -1,8 +1,10 @@
 // The worker's owner index (makeOwnerIndex) over an in-memory chain: syncs never overlap; a
 // restart resumes from the stored snapshot and reads only the blocks after it, ending where a
 // full scan ends; a reorg of a block holding a folded event is detected and rolled back until the
-// index equals a fresh scan of the new chain; snapshots of another owner, chain or configuration,
-// and corrupt ones, are ignored with the reason logged.
+// index equals a fresh scan of the new chain, also when an RPC call fails half-way through the
+// rollback or the scan after it, or when a reorg lands between a scan's hash read and its logs (no
+// snapshot ever pairs a block hash with another branch's events); snapshots of another owner, chain
+// or configuration, and corrupt ones, are ignored with the reason logged.
 import {
   makeClusterIndexSync,
   makeOwnerIndex,
@@ -18,6 +20,7 @@ import {
 import type { ClusterIndexState } from '../../../domain/ssv/cluster-index.js';
 import {
   CHAIN_ID,
+  FakeRpcError,
   FakeSsvChain,
   OTHER_OWNER,
   OWNER,
@@ -84,6 +87,50 @@ function storedSnapshot(store: ReturnType<typeof makeMemoryIndexSnapshotStore>):
 
 const rangesSince = (chain: FakeSsvChain, count: number): [number, number][] =>
   chain.logRanges.slice(count);
+
+/** A memory store that also keeps every snapshot it was given, in order. */
+function recordingStore() {
+  const store = makeMemoryIndexSnapshotStore();
+  const saved: IndexSnapshot[] = [];
+  return {
+    ...store,
+    saved,
+    save: (snapshot: IndexSnapshot) => {
+      saved.push(structuredClone(snapshot));
+      return store.save(snapshot);
+    },
+  };
+}
+
+/** What a full scan of `chain` folds up to `blockNumber`. */
+async function scanTo(chain: FakeSsvChain, blockNumber: number): Promise<ClusterIndexState> {
+  return (await syncFor(chain).sync(null, { toBlock: blockNumber })).state.index;
+}
+
+/**
+ * Every snapshot holds exactly the events of the branch its block hash belongs to: one of
+ * `branches` has that hash at that height, and a full scan of it up to there folds the same index.
+ */
+async function expectEachFromItsOwnBranch(snapshots: IndexSnapshot[], branches: FakeSsvChain[]) {
+  for (const snapshot of snapshots) {
+    const branch = branches.find(
+      (candidate) => candidate.blocks[snapshot.blockNumber]?.hash === snapshot.blockHash,
+    );
+    expect({ blockNumber: snapshot.blockNumber, branchFound: branch !== undefined }).toEqual({
+      blockNumber: snapshot.blockNumber,
+      branchFound: true,
+    });
+    if (branch === undefined) continue;
+    expect({ blockNumber: snapshot.blockNumber, index: snapshot.state.index }).toEqual({
+      blockNumber: snapshot.blockNumber,
+      index: await scanTo(branch, snapshot.blockNumber),
+    });
+  }
+}
+
+/** Public keys of every validator the index holds. */
+const validatorsOf = (index: ClusterIndexState): string[] =>
+  Object.values(index.clusters).flatMap((entry) => entry.validators);
 
 /**
  * Blocks 1–20: genesis padding, then the owner's history in clusters A and B, spread so that some
@@ -326,6 +373,168 @@ describe('makeOwnerIndex', () => {
         'info: SSV index snapshot loaded; scanning from the block after it',
       ]);
       expect(rangesSince(chain, seen)[0]?.[0]).toBe(11);
+    });
+  });
+
+  describe('reorgs met by RPC failures', () => {
+    /**
+     * history() indexed (confirmed checkpoint and snapshot at 17, holding B's validator 3 from
+     * block 12; tip at 20), then a fork from block 12 that orphans validator 3 and adds validator 6
+     * to A, up to 22'.
+     */
+    async function forkedBelowTheCheckpoint() {
+      const chain = history();
+      const store = recordingStore();
+      const { ownerIndex, logger } = ownerIndexFor(chain, { store });
+      const before = await ownerIndex();
+      expect(validatorsOf(before)).toContain(pubkey(3));
+      expect(storedSnapshot(store).blockNumber).toBe(17);
+      chain.reorg(12, 'fork');
+      chain.mine(validatorAdded(A, 6, struct(3, 2n * ETH))); // 12'
+      chain.mineEmpty(10); // 13'–22'
+      return { chain, store, ownerIndex, logger };
+    }
+
+    it.each([
+      ["the rollback's hash read of the confirmed checkpoint", 1],
+      ["the stored snapshot's hash read (loadSnapshot) during the rollback", 2],
+    ] as const)(
+      'ends equal to a fresh scan of the new chain when %s fails once',
+      async (_, nth) => {
+        const { chain, store, ownerIndex, logger } = await forkedBelowTheCheckpoint();
+        // Block 17 is read by the rollback (1st), then by loading the snapshot taken at it (2nd).
+        chain.failBlockRead(17, nth);
+        const saved = store.saved.length;
+
+        await expect(ownerIndex()).rejects.toMatchObject({
+          code: 'ERR_UPSTREAM_UNAVAILABLE',
+          message: expect.stringContaining('eth_getBlockByNumber failed') as unknown,
+        });
+        const after = await ownerIndex();
+
+        expect(after).toEqual(await freshScan(chain));
+        expect(validatorsOf(after)).not.toContain(pubkey(3));
+        // The checkpoint at 17 was rejected, and so was the snapshot taken at it: a rescan.
+        expect(logger.messages().slice(-2)).toEqual([
+          'warn: SSV index reorg replaced the confirmed checkpoint; resuming from the last canonical snapshot',
+          'warn: SSV index snapshot block is no longer canonical (reorg); scanning from the first block',
+        ]);
+        const snapshot = storedSnapshot(store);
+        expect(snapshot).toMatchObject({ blockNumber: 19, blockHash: chain.hash(19) });
+        expect(validatorsOf(snapshot.state.index)).not.toContain(pubkey(3));
+        expect(store.saved.length).toBeGreaterThan(saved);
+        await expectEachFromItsOwnBranch(store.saved.slice(saved), [chain]);
+      },
+    );
+
+    it('checks the confirmed checkpoint again when the scan after it failed, and refolds after a reorg', async () => {
+      const chain = history();
+      const store = recordingStore();
+      const { ownerIndex } = ownerIndexFor(chain, { store });
+      await ownerIndex(); // checkpoint at 17, tip at 20
+      chain.mineEmpty(4); // 21–24: the next sync takes a checkpoint at 21, then scans to 24
+      let down = true;
+      chain.beforeLogsOf(
+        24,
+        () => {
+          if (down) throw new FakeRpcError('timeout');
+        },
+        Infinity,
+      );
+      await expect(ownerIndex()).rejects.toMatchObject({ code: 'ERR_UPSTREAM_UNAVAILABLE' });
+      expect(storedSnapshot(store)).toMatchObject({ blockNumber: 21, blockHash: chain.hash(21) });
+      down = false;
+      // A fork from 19 replaces that checkpoint: B's validator 4 (block 20) is orphaned.
+      chain.reorg(19, 'fork');
+      chain.mine(clusterDeposited(A, ETH, struct(2, 3n * ETH))); // 19'
+      chain.mineEmpty(6); // 20'–25'
+      const saved = store.saved.length;
+
+      const after = await ownerIndex();
+
+      expect(after).toEqual(await freshScan(chain));
+      expect(validatorsOf(after)).not.toContain(pubkey(4));
+      await expectEachFromItsOwnBranch(store.saved.slice(saved), [chain]);
+      expect(storedSnapshot(store)).toMatchObject({ blockNumber: 22, blockHash: chain.hash(22) });
+    });
+  });
+
+  describe('a reorg while a scan reads the chain', () => {
+    /** Blocks 21–24 of the first branch: validator 5 joins A at 22. */
+    const mineTail = (chain: FakeSsvChain): void => {
+      chain.mine(); // 21
+      chain.mine(validatorAdded(A, 5, struct(3, 2n * ETH))); // 22
+      chain.mineEmpty(2); // 23–24
+    };
+    /** Blocks 19'–24' of the fork: A's deposit at 21', and no validator 4 or 5. */
+    const mineFork = (chain: FakeSsvChain): void => {
+      chain.reorg(19, 'fork');
+      chain.mineEmpty(2); // 19'–20'
+      chain.mine(clusterDeposited(A, 3n * ETH, struct(2, 5n * ETH))); // 21'
+      chain.mineEmpty(3); // 22'–24'
+    };
+
+    /** history() indexed to 20 (checkpoint 17), then 21–24: the next sync scans 21 as the target. */
+    async function indexedThenMined() {
+      const chain = history();
+      const firstBranch = history(); // the same blocks and hashes, kept for checking snapshots
+      const store = recordingStore();
+      const { ownerIndex } = ownerIndexFor(chain, { store });
+      await ownerIndex();
+      mineTail(chain);
+      mineTail(firstBranch);
+      return { chain, firstBranch, store, ownerIndex };
+    }
+
+    it.each([
+      ['the fork stays', false],
+      ['the first branch wins again', true],
+    ] as const)(
+      'never pairs the target block hash with logs of another branch when the reorg lands between them (%s)',
+      async (_, backToFirst) => {
+        const { chain, firstBranch, store, ownerIndex } = await indexedThenMined();
+        // The target 21's hash is read on the first branch; its logs come from the fork.
+        chain.beforeLogsOf(21, () => mineFork(chain));
+
+        await expect(ownerIndex()).rejects.toMatchObject({
+          code: 'ERR_UPSTREAM_UNAVAILABLE',
+          message: expect.stringContaining(
+            'SSV index block 21 changed while its logs were read (a reorg, or RPC nodes that disagree)',
+          ) as unknown,
+        });
+        // The previous checkpoint is kept.
+        expect(storedSnapshot(store)).toMatchObject({ blockNumber: 17, blockHash: chain.hash(17) });
+        if (backToFirst) {
+          chain.reorg(19, 'main');
+          chain.mine(); // 19
+          chain.mine(validatorAdded(B, 4, struct(2, 2n * ETH))); // 20, as in history()
+          mineTail(chain);
+          expect(chain.hash(24)).toBe(firstBranch.hash(24));
+        }
+        const after = await ownerIndex();
+
+        expect(after).toEqual(await freshScan(chain));
+        expect(storedSnapshot(store)).toMatchObject({ blockNumber: 21, blockHash: chain.hash(21) });
+        await expectEachFromItsOwnBranch(store.saved, [chain, firstBranch]);
+      },
+    );
+
+    it('does not build on a base that a reorg replaced after its check and before the target hash was read', async () => {
+      const { chain, firstBranch, store, ownerIndex } = await indexedThenMined();
+      // The tip (20) is checked on the first branch; the target 21's hash is read on the fork.
+      chain.beforeBlockRead(21, () => mineFork(chain));
+
+      await expect(ownerIndex()).rejects.toMatchObject({
+        code: 'ERR_UPSTREAM_UNAVAILABLE',
+        message: expect.stringContaining(
+          'SSV index block 20 changed as the scan after it started',
+        ) as unknown,
+      });
+      const after = await ownerIndex();
+
+      expect(after).toEqual(await freshScan(chain));
+      expect(validatorsOf(after)).not.toContain(pubkey(4));
+      await expectEachFromItsOwnBranch(store.saved, [chain, firstBranch]);
     });
   });
 

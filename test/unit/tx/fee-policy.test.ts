@@ -63,6 +63,43 @@ describe('decideFees', () => {
       reason: 'deadline passed: sending at max fee 203 gwei, above the cap of 50 gwei',
     });
   });
+
+  describe('past the deadline, with a ceiling of 150 gwei', () => {
+    const ceiling = { ...policy, deadlineFeeCapWei: 150n * GWEI };
+    const past = { nowMs: 11, deadlineMs: 11, policy: ceiling };
+
+    it('sends at the quote when it fits under the ceiling (2×70 + 2 = 142)', () => {
+      expect(decideFees({ ...past, baseFeeWei: 70n * GWEI })).toMatchObject({
+        action: 'send',
+        fees: { maxFeePerGas: 142n * GWEI, maxPriorityFeePerGas: 2n * GWEI },
+        aboveCap: true,
+      });
+    });
+
+    it('clamps the max fee to the ceiling when base fee plus tip still fits (2×100 + 2 > 150 ≥ 102)', () => {
+      expect(decideFees({ ...past, baseFeeWei: 100n * GWEI })).toEqual({
+        action: 'send',
+        fees: { maxFeePerGas: 150n * GWEI, maxPriorityFeePerGas: 2n * GWEI },
+        aboveCap: true,
+        reason:
+          'deadline passed: sending above the cap of 50 gwei, max fee clamped to the past-deadline ceiling of 150 gwei',
+      });
+    });
+
+    it('waits when even the base fee plus tip is above the ceiling', () => {
+      expect(decideFees({ ...past, baseFeeWei: 149n * GWEI })).toEqual({
+        action: 'wait',
+        reason:
+          'deadline passed, but base fee 149 gwei plus tip is above even the past-deadline ceiling of 150 gwei; waiting for lower fees',
+      });
+    });
+
+    it('ignores the ceiling before the deadline (the cap rules)', () => {
+      expect(
+        decideFees({ baseFeeWei: 49n * GWEI, policy: ceiling, nowMs: 10, deadlineMs: 11 }),
+      ).toMatchObject({ action: 'wait' });
+    });
+  });
 });
 
 describe('bumpFees', () => {

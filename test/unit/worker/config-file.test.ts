@@ -180,11 +180,23 @@ const cases: Array<[string, Case]> = [
     },
   ],
   [
+    'a past-deadline fee ceiling below the fee cap',
+    {
+      yaml: hoodi({
+        transactions: 'transactions: { maxFeeGwei: 300, maxFeePastDeadlineGwei: 250 }',
+      }),
+      lines: [
+        'transactions.maxFeePastDeadlineGwei (DVT_MAX_FEE_PAST_DEADLINE_GWEI): must be at least the fee cap DVT_MAX_FEE_GWEI (300 gwei), not 250 (got "250" at F:7), e.g. maxFeePastDeadlineGwei: 1000',
+      ],
+      count: 1,
+    },
+  ],
+  [
     'a stake deadline in fractions of an hour',
     {
       yaml: hoodi({ transactions: 'transactions: { stakeDeadlineHours: 1.5 }' }),
       lines: [
-        'transactions.stakeDeadlineHours (DVT_STAKE_DEADLINE_HOURS): must be a whole number of hours, 0 or more (0 sends stakes at any gas price) (got "1.5" at F:7), e.g. stakeDeadlineHours: 24',
+        'transactions.stakeDeadlineHours (DVT_STAKE_DEADLINE_HOURS): must be a whole number of hours up to 8760, or off (got "1.5" at F:7), e.g. stakeDeadlineHours: 24',
       ],
       count: 1,
     },
@@ -260,7 +272,7 @@ const cases: Array<[string, Case]> = [
     {
       yaml: hoodi({ transactions: 'transactions: { gasStrategy: fast }' }),
       lines: [
-        'unknown key transactions.gasStrategy (F:7); known keys under transactions: confirmations, maxFeeGwei, stakeDeadlineHours',
+        'unknown key transactions.gasStrategy (F:7); known keys under transactions: confirmations, maxFeeGwei, maxFeePastDeadlineGwei, stakeDeadlineHours',
       ],
       count: 1,
     },
@@ -438,7 +450,31 @@ const cases: Array<[string, Case]> = [
     {
       yaml: hoodi({ secrets: 'secrets: { signerKeyFile: /s, keystorePasswordFile: /p }' }),
       lines: [
-        'secrets.keystoreFile (DVT_KEYSTORE_FILE): is required: the path of a file holding the secret (never the secret itself) (it is not set), e.g. keystoreFile: /var/lib/dvt-router/keystore.json',
+        'secrets.keystoreFile (DVT_KEYSTORE_FILE): is required: the path of the key store `dvt-router keys import` writes (never the mnemonic itself), or set DVT_KEYSTORE_DIR (secrets.keystoreDir) to a directory of EIP-2335 validator keystores instead (it is not set), e.g. keystoreFile: /var/lib/dvt-router/keystore.json',
+      ],
+      count: 1,
+    },
+  ],
+  [
+    'both validator key sources, the key store and a keystore directory',
+    {
+      yaml: hoodi({
+        secrets:
+          'secrets: { signerKeyFile: /s, keystoreFile: /k, keystoreDir: /v, keystorePasswordFile: /p }',
+      }),
+      lines: [
+        'secrets.keystoreFile (DVT_KEYSTORE_FILE): is set and so is DVT_KEYSTORE_DIR; the validator keys come from one of them (the mnemonic key store or the keystore directory), so unset the other (got "/k" at F:5), e.g. keystoreFile: /var/lib/dvt-router/keystore.json',
+      ],
+      count: 1,
+    },
+  ],
+  [
+    'a keystore directory in the environment beside the key store in the file',
+    {
+      yaml: hoodi(),
+      env: { DVT_KEYSTORE_DIR: '/var/lib/dvt-router/validator_keys' },
+      lines: [
+        'secrets.keystoreFile (DVT_KEYSTORE_FILE): is set and so is DVT_KEYSTORE_DIR; the validator keys come from one of them (the mnemonic key store or the keystore directory), so unset the other (got "/var/lib/dvt-router/keystore.json" at F:5), e.g. keystoreFile: /var/lib/dvt-router/keystore.json',
       ],
       count: 1,
     },
@@ -548,6 +584,7 @@ router:
 transactions:
   confirmations: 2
   maxFeeGwei: 150
+  maxFeePastDeadlineGwei: 600
   stakeDeadlineHours: 6
 observability:
   metricsHost: 0.0.0.0
@@ -584,6 +621,7 @@ observability:
       DVT_DRY_RUN: true,
       DVT_CONFIRMATIONS: 2,
       DVT_MAX_FEE_GWEI: 150,
+      DVT_MAX_FEE_PAST_DEADLINE_GWEI: 600,
       DVT_STAKE_DEADLINE_HOURS: 6,
       DVT_METRICS_HOST: '0.0.0.0',
       DVT_METRICS_PORT: 0,
@@ -608,6 +646,18 @@ observability:
       DVT_DRY_RUN: false,
       DVT_TARGET_RUNWAY_DAYS: 45,
     });
+  });
+
+  it('takes the validator keys from secrets.keystoreDir instead of secrets.keystoreFile', () => {
+    const file = write(
+      hoodi({
+        secrets:
+          'secrets: { signerKeyFile: /s, keystoreDir: /var/lib/dvt-router/validator_keys, keystorePasswordFile: /p }',
+      }),
+    );
+    const config = loadConfig({}, { file });
+    expect(config.DVT_KEYSTORE_DIR).toBe('/var/lib/dvt-router/validator_keys');
+    expect(config.DVT_KEYSTORE_FILE).toBeUndefined();
   });
 
   it("leaves other tools' secrets in the environment alone", () => {

@@ -2,8 +2,15 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { inspect } from 'node:util';
-import { keystorePassword } from '../../../worker/clients.js';
+import bls from '@chainsafe/bls';
+import { deriveKeyFromEntropy } from '@chainsafe/bls-keygen';
+import { create, defaultPbkdfModule } from '@chainsafe/bls-keystore';
+import { bip39Seed } from '../../../activities/keys/bip39-seed.js';
+import { bytesToHex } from '../../../domain/beacon/hex.js';
+import { keystorePassword, openKeySource } from '../../../worker/clients.js';
 import { loadConfig } from '../../../worker/config.js';
+import { routerSettings } from '../../../worker/settings.js';
+import { STAFI_MNEMONIC, STAFI_PUBKEY_0 } from '../../fixtures/beacon-vectors.js';
 
 const valid = {
   DVT_EXECUTION_RPC_URL: 'http://127.0.0.1:8545',
@@ -38,6 +45,19 @@ describe('loadConfig', () => {
       DVT_BATCHING: true,
     });
     expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('turns the stake deadline into lifecycle settings: hours, 0 at once, off never', () => {
+    const deadline = (hours?: string) =>
+      routerSettings(loadConfig({ ...valid, DVT_STAKE_DEADLINE_HOURS: hours })).lifecycle
+        .stakeFeeDeadlineMs;
+    expect(deadline()).toBe(24 * 60 * 60 * 1000);
+    expect(deadline('6')).toBe(6 * 60 * 60 * 1000);
+    expect(deadline('0')).toBe(0);
+    expect(deadline('off')).toBeUndefined();
+    const signer = routerSettings(loadConfig(valid)).signer;
+    expect(signer.maxFeeCapWei).toBe((200n * 10n ** 9n).toString());
+    expect(signer.maxFeePastDeadlineWei).toBe((1000n * 10n ** 9n).toString());
   });
 
   it.each([
@@ -111,6 +131,16 @@ describe('loadConfig', () => {
       { DVT_KEYSTORE_PASSWORD: 'both-sources-secret' },
       '  secrets.keystorePasswordFile (DVT_KEYSTORE_PASSWORD_FILE): is set and so is DVT_KEYSTORE_PASSWORD; the key store password comes from one of them, so unset the other (got "/run/secrets/keystore-password" from env DVT_KEYSTORE_PASSWORD_FILE), e.g. DVT_KEYSTORE_PASSWORD_FILE=/run/secrets/keystore-password',
     ],
+    [
+      'no validator key source',
+      { DVT_KEYSTORE_FILE: undefined },
+      '  secrets.keystoreFile (DVT_KEYSTORE_FILE): is required: the path of the key store `dvt-router keys import` writes (never the mnemonic itself), or set DVT_KEYSTORE_DIR (secrets.keystoreDir) to a directory of EIP-2335 validator keystores instead (it is not set), e.g. DVT_KEYSTORE_FILE=/var/lib/dvt-router/keystore.json',
+    ],
+    [
+      'both validator key sources',
+      { DVT_KEYSTORE_DIR: '/var/lib/dvt/validator_keys' },
+      '  secrets.keystoreFile (DVT_KEYSTORE_FILE): is set and so is DVT_KEYSTORE_DIR; the validator keys come from one of them (the mnemonic key store or the keystore directory), so unset the other (got "/var/lib/dvt/keystore.json" from env DVT_KEYSTORE_FILE), e.g. DVT_KEYSTORE_FILE=/var/lib/dvt-router/keystore.json',
+    ],
   ])('reports %s with the variable, the reason and an example', (_label, change, line) => {
     const message = messageOf({ ...valid, ...change });
     expect(message).toContain(line);
@@ -160,6 +190,50 @@ describe('loadConfig', () => {
     await expect(keystorePassword(missing)).rejects.toMatchObject({
       code: 'ERR_CONFIG',
       message: `Cannot read DVT_KEYSTORE_PASSWORD_FILE at ${path.join(dir, 'none')}. Check the path and that the worker may read it.`,
+    });
+  });
+
+  it('opens a keystore directory when DVT_KEYSTORE_DIR replaces DVT_KEYSTORE_FILE', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'dvt-config-keys-'));
+    const secret = deriveKeyFromEntropy(bip39Seed(STAFI_MNEMONIC), 'm/12381/3600/0/0/0');
+    const kdf = { ...defaultPbkdfModule(), params: { ...defaultPbkdfModule().params, c: 16 } };
+    const keystore = await create(
+      'dir-password',
+      secret,
+      bls.secretKeyToPublicKey(secret),
+      'm/12381/3600/0/0/0',
+      '',
+      kdf,
+    );
+    writeFileSync(path.join(dir, 'keystore-m_12381_3600_0_0_0-1.json'), JSON.stringify(keystore));
+    const config = loadConfig({
+      ...valid,
+      DVT_KEYSTORE_FILE: undefined,
+      DVT_KEYSTORE_DIR: dir,
+      DVT_KEYSTORE_PASSWORD_FILE: undefined,
+      DVT_KEYSTORE_PASSWORD: 'dir-password',
+    });
+    expect(config.DVT_KEYSTORE_DIR).toBe(dir);
+    expect(config.DVT_KEYSTORE_FILE).toBeUndefined();
+    // What the worker signs with (worker/clients.ts): key 0 from the directory.
+    const source = await openKeySource(config);
+    expect(bytesToHex(bls.secretKeyToPublicKey(await source.deriveSigningKey(0)))).toBe(
+      STAFI_PUBKEY_0,
+    );
+    await expect(source.deriveSigningKey(1)).rejects.toMatchObject({ code: 'ERR_KEYSTORE' });
+  });
+
+  it('opens the mnemonic key store when only DVT_KEYSTORE_FILE is set', async () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'dvt-config-keys-')), 'none.json');
+    const config = loadConfig({
+      ...valid,
+      DVT_KEYSTORE_FILE: file,
+      DVT_KEYSTORE_PASSWORD_FILE: undefined,
+      DVT_KEYSTORE_PASSWORD: 'p',
+    });
+    await expect(openKeySource(config)).rejects.toMatchObject({
+      code: 'ERR_KEYSTORE',
+      message: `Cannot read key store ${file}. Check the path, or import the mnemonic first.`,
     });
   });
 
