@@ -141,19 +141,11 @@ const faultsBody = z.object({
 });
 const lagBody = z.object({ frozen: z.boolean() });
 
-/** One checked registration as `GET /admin/verifier` serves it. */
-export interface VerifierReportEntry {
-  publicKey: string;
-  owner: string;
-  nonce: number;
-  operatorIds: number[];
-  valid: boolean;
-  reasons: string[];
-  block: number;
-  logIndex: number;
-  transactionHash: string;
-  removed: { block: number; logIndex: number } | null;
-}
+/**
+ * One checked registration as `GET /admin/verifier` serves it: the record's public fields (its
+ * type holds nothing else; `verifierReport` copies them by name all the same).
+ */
+export type VerifierReportEntry = VerificationRecord;
 
 /** The body of `GET /admin/verifier`: every checked registration in chain order, and counts. */
 export interface VerifierReportBody {

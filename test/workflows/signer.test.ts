@@ -20,10 +20,9 @@ import {
   allSettled,
   bundleWorkflows,
   createDevServerEnv,
-  createTestWorker,
   eventually,
-  terminateOpenWorkflows,
 } from '../helpers/temporal.js';
+import { withWorker } from '../fixtures/monitor-world.js';
 
 const GWEI = 1_000_000_000n;
 const CAP = 100n * GWEI;
@@ -160,35 +159,24 @@ const request = (name: string, deadlineMs?: number): TxRequest => ({
 });
 
 /** Runs a signer served by `activities` for the duration of `body`. */
-async function withSigner<T>(
+function withSigner<T>(
   activities: ReturnType<typeof fakeChain>['activities'],
   body: (
     submit: (r: TxRequest) => Promise<TxResult>,
     status: () => Promise<{ queued: string[] }>,
   ) => Promise<T>,
 ): Promise<T> {
-  const taskQueue = `signer-${randomUUID()}`;
-  const worker = await createTestWorker({
-    connection: env.nativeConnection,
-    taskQueue,
-    workflowBundle: bundle,
-    activities,
-  });
-  try {
-    return await worker.runUntil(async () => {
-      const handle = await env.client.workflow.start<typeof signer>('signer', {
-        taskQueue,
-        workflowId: `signer/test/${randomUUID()}`,
-        args: [{ chainId: 31337, account: ACCOUNT, settings }],
-      });
-      return body(
-        (r) => handle.executeUpdate(submitTx, { args: [r] }),
-        () => handle.query(signerStatus),
-      );
+  return withWorker(env, bundle, activities, async (taskQueue) => {
+    const handle = await env.client.workflow.start<typeof signer>('signer', {
+      taskQueue,
+      workflowId: `signer/test/${randomUUID()}`,
+      args: [{ chainId: 31337, account: ACCOUNT, settings }],
     });
-  } finally {
-    await terminateOpenWorkflows(env);
-  }
+    return body(
+      (r) => handle.executeUpdate(submitTx, { args: [r] }),
+      () => handle.query(signerStatus),
+    );
+  });
 }
 
 describe('signer gas deadline', () => {

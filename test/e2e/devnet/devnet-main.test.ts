@@ -16,7 +16,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Connection } from '@temporalio/client';
 
-import { EXIT, runCli } from '../../../client/cli.js';
+import { EXIT } from '../../../client/cli.js';
+import { runCliCaptured, type CliRun } from '../../helpers/cli.js';
 import { freePort } from '../../../devnet/ports.js';
 import type { DevnetState } from '../../../devnet/world.js';
 import { ALL_SEARCH_ATTRIBUTES } from '../../../workflows/definitions.js';
@@ -68,16 +69,7 @@ async function rpc(url: string, method: string, params: unknown[]): Promise<unkn
   return ((await response.json()) as { result: unknown }).result;
 }
 
-/** Runs the dvt-router CLI in this process; returns its exit code and output. */
-async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await runCli(['node', 'dvt-router', ...args], {
-    out: (text) => (out += `${text}\n`),
-    err: (text) => (err += `${text}\n`),
-  });
-  return { code, out, err };
-}
+const cli = (...args: string[]): Promise<CliRun> => runCliCaptured(args);
 
 interface RunningDevnet {
   child: ChildProcess;

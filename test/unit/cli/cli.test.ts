@@ -11,7 +11,8 @@ import path from 'node:path';
 import prompts from 'prompts';
 import { bip39Seed } from '../../../activities/keys/bip39-seed.js';
 import { openMnemonicKeyStore } from '../../../activities/keys/mnemonic-key-store.js';
-import { EXIT, exitCodeOf, runCli } from '../../../client/cli.js';
+import { EXIT, exitCodeOf } from '../../../client/cli.js';
+import { runCliCaptured, type CliRun } from '../../helpers/cli.js';
 import { askHidden, type SecretInput } from '../../../client/key-import-secrets.js';
 import { DvtError } from '../../../domain/errors.js';
 import { loadConfig } from '../../../worker/config.js';
@@ -25,19 +26,8 @@ async function run(...args: string[]): Promise<{ code: number; out: string; err:
 }
 
 /** Runs the CLI with `secrets` as what `keys import` may read besides files. */
-async function runWith(
-  secrets: SecretInput | undefined,
-  ...args: string[]
-): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await runCli(['node', 'dvt-router', ...args], {
-    out: (s) => (out += `${s}\n`),
-    err: (s) => (err += `${s}\n`),
-    ...(secrets ? { secrets } : {}),
-  });
-  return { code, out, err };
-}
+const runWith = (secrets: SecretInput | undefined, ...args: string[]): Promise<CliRun> =>
+  runCliCaptured(args, secrets);
 
 /** No terminal: prompting is impossible and must not be tried. */
 const noTerminal = (env: Record<string, string> = {}): SecretInput => ({

@@ -8,7 +8,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { EXIT, runCli } from '../../../client/cli.js';
+import { EXIT } from '../../../client/cli.js';
+import { runCliCaptured, type CliRun } from '../../helpers/cli.js';
 import { operatorAdminBodySchema } from '../../../devnet/ssv-api-sim/start-ssv-api-sim.js';
 
 interface Recorded {
@@ -135,15 +136,7 @@ function devnetDir(ssvApiUrl: string = origin): string {
   return dir;
 }
 
-async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await runCli(['node', 'dvt-router', ...args], {
-    out: (s) => (out += `${s}\n`),
-    err: (s) => (err += `${s}\n`),
-  });
-  return { code, out, err };
-}
+const run = (...args: string[]): Promise<CliRun> => runCliCaptured(args);
 
 const devnetRun = (...args: string[]) => run('--devnet-dir', devnetDir(), 'devnet', ...args);
 

@@ -1,30 +1,8 @@
 import { checkOperatorEligibility } from '../../../../domain/operators/eligibility.js';
-import type {
-  EligibilityPolicy,
-  OperatorCandidate,
-} from '../../../../domain/operators/eligibility.js';
 import { scoreOperator } from '../../../../domain/operators/scoring.js';
 import { selectOperators } from '../../../../domain/operators/select-operators.js';
 import type { SelectOperatorsParameters } from '../../../../domain/operators/select-operators.js';
-
-const GWEI = 1_000_000_000n;
-const POLICY: EligibilityPolicy = { validatorsPerOperatorLimit: 1_000, feeCap: 5n * GWEI };
-
-const op = (id: number, overrides: Partial<OperatorCandidate> = {}): OperatorCandidate => ({
-  id,
-  owner: `0x${id.toString(16).padStart(40, '0')}`,
-  active: true,
-  removed: false,
-  deleted: false,
-  isPrivate: false,
-  whitelistedForOwner: false,
-  validatorCount: 10,
-  fee: 1_770_000_000n,
-  validKey: true,
-  performance24h: 99,
-  performance30d: 99,
-  ...overrides,
-});
+import { GWEI, POLICY, op } from '../../../fixtures/operator-candidates.js';
 
 const select = (
   overrides: Partial<SelectOperatorsParameters>,

@@ -1,32 +1,10 @@
 // Branches of scoring and selection the main operators suite does not reach: performance figures
 // that are not finite numbers (an API that sends NaN or Infinity), the id tie-break between
 // existing clusters of equal total score, and the less common failure texts.
-import type {
-  EligibilityPolicy,
-  OperatorCandidate,
-} from '../../../../domain/operators/eligibility.js';
 import { scoreOperator } from '../../../../domain/operators/scoring.js';
 import { selectOperators } from '../../../../domain/operators/select-operators.js';
 import type { ExistingCluster } from '../../../../domain/operators/select-operators.js';
-
-const GWEI = 1_000_000_000n;
-const POLICY: EligibilityPolicy = { validatorsPerOperatorLimit: 1_000, feeCap: 5n * GWEI };
-
-const op = (id: number, overrides: Partial<OperatorCandidate> = {}): OperatorCandidate => ({
-  id,
-  owner: `0x${id.toString(16).padStart(40, '0')}`,
-  active: true,
-  removed: false,
-  deleted: false,
-  isPrivate: false,
-  whitelistedForOwner: false,
-  validatorCount: 10,
-  fee: 1_770_000_000n,
-  validKey: true,
-  performance24h: 99,
-  performance30d: 99,
-  ...overrides,
-});
+import { POLICY, op } from '../../../fixtures/operator-candidates.js';
 
 const eth = (operatorIds: number[]): ExistingCluster => ({
   operatorIds,
