@@ -245,6 +245,7 @@ describe('signer gas deadline', () => {
     await withSigner(activities, async (submit, status) => {
       const deadlineMs = Date.now() + 500;
       const urgent = submit(request('urgent', deadlineMs));
+      await eventually(async () => ((await status()).queued.length === 1 ? true : undefined));
       const other = submit(request('other-urgent', deadlineMs));
       await eventually(async () => ((await status()).queued.length === 2 ? true : undefined));
       await delay(2_500);
