@@ -155,15 +155,20 @@ export class FakeSsvChain {
     this.blockHooks.push({ blockNumber, nth, hook });
   }
 
-  /** Makes the `nth` next read of `blockNumber` by number fail once, as an RPC error would. */
-  failBlockRead(blockNumber: number, nth = 1): void {
-    this.beforeBlockRead(
-      blockNumber,
-      () => {
-        throw new FakeRpcError(`connection reset reading block ${blockNumber}`);
-      },
-      nth,
-    );
+  /**
+   * Makes one read of `blockNumber` by number fail, as a down RPC would: the `nth` next read and
+   * the `tries − 1` after it (readChain tries a read 3 times before it gives up).
+   */
+  failBlockRead(blockNumber: number, nth = 1, tries = 3): void {
+    for (let i = 0; i < tries; i++) {
+      this.beforeBlockRead(
+        blockNumber,
+        () => {
+          throw new FakeRpcError(`connection reset reading block ${blockNumber}`);
+        },
+        nth + i,
+      );
+    }
   }
 
   /**
