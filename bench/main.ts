@@ -10,16 +10,15 @@
  * Every process the harness starts (Hardhat node, Temporal dev servers, workers) is supervised
  * and stopped at the end, on failure and on SIGINT/SIGTERM too.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { format, resolveConfig } from 'prettier';
 import { measureClusterIndex } from './cluster-index.js';
 import { measureCrypto } from './crypto.js';
 import { gitCommit, loadAverageNow, machineInfo } from './machine.js';
 import { measureReaction, runOnboarding, type OnboardingRun, type TxKind } from './onboarding.js';
-import { renderResults } from './report.js';
+import { renderResults, writeFormatted } from './report.js';
 import type { BenchResults, KindFigures, OnboardingSize, TxFigures } from './results.js';
 import { measureScale } from './scale/scale.js';
 import { round, summarize } from './stats.js';
@@ -329,10 +328,8 @@ async function main(): Promise<number> {
   };
   results.durationSeconds = Math.round((performance.now() - started) / 1000);
   mkdirSync(path.dirname(outFile), { recursive: true });
-  // Formatted as `npm run lint` (prettier --check .) expects of committed files.
-  const style = (await resolveConfig(outFile)) ?? {};
-  writeFileSync(outFile, await format(JSON.stringify(results), { ...style, filepath: outFile }));
-  writeFileSync(mdFile, await format(renderResults(results), { ...style, filepath: mdFile }));
+  await writeFormatted(outFile, JSON.stringify(results));
+  await writeFormatted(mdFile, renderResults(results));
   log(`wrote ${outFile} and ${mdFile}`);
   const problems = validateResults(JSON.parse(JSON.stringify(results)));
   if (problems.length > 0) {

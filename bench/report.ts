@@ -5,7 +5,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { format } from 'prettier';
+import { format, resolveConfig } from 'prettier';
 import { formatSummary, type Summary } from './stats.js';
 import type { BenchResults } from './results.js';
 
@@ -257,10 +257,16 @@ export function renderResults(r: BenchResults): string {
   return `${out.join('\n')}\n`;
 }
 
+/** Writes `text` to `file` formatted as `npm run lint` (prettier --check .) expects. */
+export async function writeFormatted(file: string, text: string): Promise<void> {
+  const style = (await resolveConfig(file)) ?? {};
+  writeFileSync(file, await format(text, { ...style, filepath: file }));
+}
+
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const file = path.resolve(process.argv[2] ?? 'bench/results.json');
   const results = JSON.parse(readFileSync(file, 'utf8')) as BenchResults;
   const md = path.join(path.dirname(file), results.quick ? 'RESULTS.quick.md' : 'RESULTS.md');
-  writeFileSync(md, await format(renderResults(results), { filepath: md }));
+  await writeFormatted(md, renderResults(results));
   console.log(`wrote ${md}`);
 }

@@ -16,7 +16,6 @@ export DVT_TEST_RUN_ID="$$-$(date +%s)-$RANDOM"
 server_pids() {
   bash scripts/server-pids.sh "$root" "DVT_TEST_RUN_ID=$DVT_TEST_RUN_ID" || true
 }
-before=$(server_pids)
 
 echo "[test] lint"
 npm run --silent lint
@@ -65,8 +64,8 @@ if [[ -f "$results" ]]; then
 fi
 for line in "${summary[@]}"; do echo "[test] $line"; done
 
-after=$(server_pids)
-stray=$(comm -13 <(echo "$before") <(echo "$after") | grep -v '^$' || true)
+# Only processes carrying this run's marker are listed, so whatever is listed is this run's.
+stray=$(server_pids | grep -v '^$' || true)
 if [[ -n "$stray" ]]; then
   echo "[test] FAIL: server processes left running after the tests: $stray" >&2
   ps -o pid,args -p $(echo "$stray" | tr '\n' ',' | sed 's/,$//') >&2 || true

@@ -122,6 +122,11 @@ export async function makeClients(config: WorkerConfig, options: MakeClientsOpti
     rpcHost: new URL(config.DVT_EXECUTION_RPC_URL).host,
   });
   const signer = await loadSigner(config, provider);
+  const ssvNetwork = makeSsvNetworkClient({
+    provider,
+    ssvNetwork: config.DVT_SSV_NETWORK,
+    owner: signer.address,
+  });
   const beacon = makeBeaconClient({ baseUrls: config.DVT_BEACON_URLS });
   const ssvApi = makeSsvApiClient({
     baseUrl: config.DVT_SSV_API_URL,
@@ -157,11 +162,7 @@ export async function makeClients(config: WorkerConfig, options: MakeClientsOpti
         retries: 1,
         timeoutMs: 5_000,
       }),
-      ssvNetwork: makeSsvNetworkClient({
-        provider,
-        ssvNetwork: config.DVT_SSV_NETWORK,
-        owner: signer.address,
-      }),
+      ssvNetwork,
       endpoints: {
         executionRpc: new URL(config.DVT_EXECUTION_RPC_URL).host,
         beacon: config.DVT_BEACON_URLS.map((url) => new URL(url).host),
@@ -182,7 +183,6 @@ export async function makeClients(config: WorkerConfig, options: MakeClientsOpti
     superNodeAccount: owner,
     reserveWei: parseEther(config.DVT_RESERVE_ETH).toString(),
   });
-  const ssvNetwork = makeSsvNetworkClient({ provider, ssvNetwork: config.DVT_SSV_NETWORK, owner });
   const clusterIndex = makeClusterIndexSync({
     provider,
     ssvNetwork: config.DVT_SSV_NETWORK,

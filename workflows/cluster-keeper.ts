@@ -35,6 +35,7 @@ import type {
   WriteResult,
 } from '../activities/router/monitor-contract.js';
 import { parseAmount } from '../domain/amounts.js';
+import { deadlineField } from '../domain/tx/fee-policy.js';
 import {
   clusterRunway,
   topUpDeadlineMs,
@@ -130,7 +131,7 @@ export async function clusterKeeper(input: ClusterKeeperInput): Promise<never> {
    * fee cap. Histories from before deadlines existed replay without it.
    */
   function deadline(deadlineMs: number | null): { deadlineMs?: number } {
-    return deadlineMs !== null && patched('keeper-fee-deadlines') ? { deadlineMs } : {};
+    return deadlineMs !== null && patched('keeper-fee-deadlines') ? deadlineField(deadlineMs) : {};
   }
 
   /** One decision; returns what was done, or null when nothing was needed. */

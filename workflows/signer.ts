@@ -294,10 +294,9 @@ export async function signer(input: SignerInput): Promise<void> {
         }
         return execute(request, attemptsLeft - 1);
       }
-      // stuck: replace at the same nonce with higher fees, unless that would break the cap
-      // before the deadline (then keep waiting for the current versions).
-      // Above the cap only for a time-critical request past its deadline, this one or one that
-      // waits behind this nonce; then at the market quote, up to the past-deadline ceiling.
+      // Stuck: replace at the same nonce with higher fees, within the cap; above it only for a
+      // time-critical request past its deadline (this one, or one waiting behind this nonce),
+      // then at the market quote up to the past-deadline ceiling. Else keep waiting.
       const blocked = urgentBehind(request);
       const urgentNow = pastDeadline(request) || blocked !== undefined;
       const fresh = await planAt(

@@ -43,6 +43,7 @@ import {
   type Stage,
 } from '../domain/lifecycle/stages.js';
 import { errorCodes, type DvtErrorCode } from '../domain/errors.js';
+import { deadlineField } from '../domain/tx/fee-policy.js';
 import type { PubkeyStatus } from '../domain/plan/pubkey-status.js';
 import type {
   BatchActivities,
@@ -436,7 +437,7 @@ export async function validatorLifecycle(input: LifecycleInput): Promise<Lifecyc
       keyIndex,
       pubkey: requirePubkey(),
       ...(ids ? { operatorIds: ids } : {}),
-      ...(deadlineMs === undefined ? {} : { deadlineMs }),
+      ...deadlineField(deadlineMs),
     };
     let delay = settings.retry.initialMs;
     for (;;) {

@@ -58,9 +58,8 @@ export function stafiContractKey(name: string): string {
   return solidityPackedKeccak256(['string', 'string'], ['contract.address', name]);
 }
 
-/** Dependencies of {@link makeStafiPoolAdapter}. */
 /** What the StaFi super node pays per key, gwei (stafi-pool.md §3.3–3.4): fixed by the contract. */
-export const STAFI_SUPER_NODE_AMOUNTS_GWEI = { deposit: '1000000000', stake: '31000000000' };
+const STAFI_SUPER_NODE_AMOUNTS_GWEI = { deposit: '1000000000', stake: '31000000000' };
 
 /**
  * Refuses deposit and stake amounts the StaFi super node does not pay: deposit data signed for
@@ -80,6 +79,7 @@ export function checkStafiAmounts(amounts: { depositGwei: string; stakeGwei: str
   );
 }
 
+/** Dependencies of {@link makeStafiPoolAdapter}. */
 export interface StafiPoolAdapterDeps {
   provider: Provider;
   /** StafiStorage: the one stable entry point. */

@@ -10,7 +10,7 @@
  */
 import { formatEther } from 'ethers';
 import { DvtError } from '../../domain/errors.js';
-import { earliestDeadline, isEpochMs } from '../../domain/tx/fee-policy.js';
+import { deadlineField, earliestDeadline, isEpochMs } from '../../domain/tx/fee-policy.js';
 import { clusterIdOf, normalizeOperatorIds } from '../../domain/ssv/cluster.js';
 import { getIndexedCluster, type ClusterIndexState } from '../../domain/ssv/cluster-index.js';
 import { registrationDeposit, type FeeParameters } from '../../domain/ssv/runway.js';
@@ -216,11 +216,10 @@ export function makeExecuteBatch(
     if (payable.length === 0) return;
     const signed = await depositData(payable, amount, results);
     if (signed.length === 0) return;
-    const deadlineMs = earliestDeadline(signed.map((s) => s.item));
     const batch = {
       items: signed.map((s) => s.data),
       idempotencyKey: params.batchId,
-      ...(deadlineMs === undefined ? {} : { deadlineMs }),
+      ...deadlineField(earliestDeadline(signed.map((s) => s.item))),
     };
     const request = stake
       ? await pool.buildStakeRequest(batch)
@@ -409,14 +408,13 @@ export function makeExecuteBatch(
             operators,
             ownerNonce,
           });
-          const deadlineMs = earliestDeadline(open);
           const common = {
             index,
             operatorIds,
             ownerNonce,
             valueWei: await registrationValue(index, operatorIds, open.length),
             idempotencyKey,
-            ...(deadlineMs === undefined ? {} : { deadlineMs }),
+            ...deadlineField(earliestDeadline(open)),
           };
           const first = payloads[0];
           if (payloads.length === 1 && first) {
@@ -442,16 +440,14 @@ export function makeExecuteBatch(
       params,
       results,
       async (pubkey) => !(await ssv.isRegistered(pubkey)),
-      (index, open, idempotencyKey) => {
-        const deadlineMs = earliestDeadline(open);
-        return ssv.bulkRemoveValidator({
+      (index, open, idempotencyKey) =>
+        ssv.bulkRemoveValidator({
           index,
           operatorIds,
           publicKeys: open.map((item) => item.pubkey),
           idempotencyKey,
-          ...(deadlineMs === undefined ? {} : { deadlineMs }),
-        });
-      },
+          ...deadlineField(earliestDeadline(open)),
+        }),
     );
   }
 

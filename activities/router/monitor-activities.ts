@@ -23,6 +23,7 @@ import axios, { type AxiosInstance } from 'axios';
 import type { Provider } from 'ethers';
 import { formatAmount, formatEth, parseAmount } from '../../domain/amounts.js';
 import { DvtError } from '../../domain/errors.js';
+import { deadlineField } from '../../domain/tx/fee-policy.js';
 import { initialLifecycleState, stageSearchAttribute } from '../../domain/lifecycle/stages.js';
 import { checkOperatorEligibility } from '../../domain/operators/eligibility.js';
 import type { SsvPathStatus } from '../../domain/plan/router-plan.js';
@@ -708,7 +709,7 @@ export function createMonitorActivities(deps: MonitorActivitiesDeps) {
         amountWei: input.amount,
         targetBalanceWei: input.skipIfBalanceAtLeast,
         idempotencyKey: input.idempotencyKey,
-        ...deadlineOf(input),
+        ...deadlineField(input.deadlineMs),
       });
       return send(prepared, `top up ${entry.clusterId}`);
     },
@@ -724,7 +725,7 @@ export function createMonitorActivities(deps: MonitorActivitiesDeps) {
         operatorIds,
         valueWei: input.amount,
         idempotencyKey: input.idempotencyKey,
-        ...deadlineOf(input),
+        ...deadlineField(input.deadlineMs),
       });
       return send(prepared, `reactivate ${entry.clusterId}`);
     },
@@ -740,7 +741,7 @@ export function createMonitorActivities(deps: MonitorActivitiesDeps) {
         operatorIds,
         valueWei: input.amount,
         idempotencyKey: input.idempotencyKey,
-        ...deadlineOf(input),
+        ...deadlineField(input.deadlineMs),
       });
       return send(prepared, `migrate ${entry.clusterId}`);
     },
@@ -1018,9 +1019,4 @@ function messageOf(error: unknown): string {
 function codeOf(error: unknown): string {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' ? code : 'no response';
-}
-
-/** The optional deadline of a cluster write, in the shape the SSV call builders take. */
-function deadlineOf(input: { deadlineMs?: number }): { deadlineMs?: number } {
-  return input.deadlineMs === undefined ? {} : { deadlineMs: input.deadlineMs };
 }

@@ -137,6 +137,11 @@ export function bumpFees(previous: Fees, current: Fees, policy: GasPolicy): Fees
   return { maxPriorityFeePerGas: tip, maxFeePerGas: maxFee < tip ? tip : maxFee };
 }
 
+/** `{ deadlineMs }` when there is a deadline, else no field (for optional-field inputs). */
+export function deadlineField(deadlineMs: number | null | undefined): { deadlineMs?: number } {
+  return deadlineMs === undefined || deadlineMs === null ? {} : { deadlineMs };
+}
+
 /** Whether `value` can be a deadline: whole, non-negative epoch milliseconds. */
 export function isEpochMs(value: unknown): value is number {
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
