@@ -16,6 +16,7 @@ import {
 } from '../devnet/router-process.js';
 import { DEVNET_ACCOUNTS, startDevnet, type Devnet } from '../devnet/world.js';
 import { workflowIds } from '../workflows/definitions.js';
+import { freePort } from '../devnet/ports.js';
 
 const PUBKEY_LIMIT = 100_000n;
 
@@ -130,7 +131,12 @@ export async function startBenchWorld(options: {
   const client = new Client({ connection });
   const setBatching = async (enabled: boolean): Promise<void> => {
     await worker?.stop();
-    worker = startRouterProcess({ ...files.env, DVT_BATCHING: String(enabled) });
+    // A fresh metrics port: the old one may not be free again yet when the new worker starts.
+    worker = startRouterProcess({
+      ...files.env,
+      DVT_BATCHING: String(enabled),
+      DVT_METRICS_PORT: String(await freePort()),
+    });
     await waitReady(worker, 120_000);
     const schedule = await client.schedule
       .getHandle(workflowIds.poolMonitorSchedule(devnet.state.contracts.storage))
